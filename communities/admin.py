@@ -1,0 +1,166 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_scoping import ScopedAdmin, masked
+from .models import (
+    Building,
+    City,
+    Community,
+    Compound,
+    District,
+    Grid,
+    GridDutyType,
+    GridWorker,
+    Household,
+    StaffAssignment,
+    Street,
+)
+from .services import staff_assignment_create, staff_assignment_end
+
+admin.site.site_header = _("Red Property governance portal")
+admin.site.site_title = _("Red Property governance portal")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(City)
+class CityAdmin(ScopedAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedAdmin):
+    list_display = ["name", "city"]
+    list_filter = ["city"]
+    search_fields = ["name"]
+    list_select_related = ["city"]
+
+
+@admin.register(Street)
+class StreetAdmin(ScopedAdmin):
+    list_display = ["name", "district"]
+    list_filter = ["district__city", "district"]
+    search_fields = ["name", "district__name"]
+    list_select_related = ["district"]
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedAdmin):
+    list_display = ["name", "street", "district_name", "phone"]
+    list_filter = ["street__district", "street"]
+    search_fields = ["name", "street__name"]
+    list_select_related = ["street__district"]
+
+    @admin.display(description=_("district"), ordering="street__district__name")
+    def district_name(self, obj):
+        return obj.street.district.name
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedAdmin):
+    list_display = [
+        "name", "community", "street_name", "management_mode", "declared_households",
+        "floor_area", "year_built", "is_old_compound", "three_no",
+    ]
+    list_filter = [
+        "management_mode", "is_old_compound",
+        "community__street__district", "community__street",
+    ]
+    search_fields = ["name", "name_initials", "address", "community__name"]
+    list_select_related = ["community__street"]
+    readonly_fields = ["name_initials", "has_owners_organisation", "three_no"]
+
+    @admin.display(description=_("street"), ordering="community__street__name")
+    def street_name(self, obj):
+        return obj.community.street.name
+
+    @admin.display(description=_("three-no compound"), boolean=True)
+    def three_no(self, obj):
+        return obj.is_three_no
+
+
+@admin.register(Building)
+class BuildingAdmin(ScopedAdmin):
+    list_display = ["name", "compound", "floors", "units"]
+    list_filter = ["compound__community__street__district", "compound__community__street"]
+    search_fields = ["name", "compound__name"]
+    list_select_related = ["compound"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    list_display = ["__str__", "compound", "owner_name", "phone", "floor_area"]
+    list_filter = ["compound__community__street__district", "compound__community__street"]
+    search_fields = ["owner_name", "room", "phone", "compound__name", "building__name"]
+    list_select_related = ["building__compound", "compound"]
+    pii_fields = ("phone",)
+    phone_masked = masked("phone", _("phone"))
+    autocomplete_fields = ["building"]
+
+
+class GridForm(forms.ModelForm):
+    duty_types = forms.MultipleChoiceField(
+        label=_("duty types"), choices=GridDutyType.choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    class Meta:
+        model = Grid
+        fields = ["community", "name", "duty_types", "buildings"]
+
+
+@admin.register(Grid)
+class GridAdmin(ScopedAdmin):
+    form = GridForm
+    list_display = ["name", "community", "duties"]
+    list_filter = ["community__street__district", "community__street"]
+    search_fields = ["name", "community__name"]
+    list_select_related = ["community"]
+    filter_horizontal = ["buildings"]
+
+    @admin.display(description=_("duty types"))
+    def duties(self, obj):
+        return obj.get_duty_types_display()
+
+
+@admin.register(GridWorker)
+class GridWorkerAdmin(ScopedAdmin):
+    list_display = ["name", "grid", "role", "phone", "is_party_member"]
+    list_filter = ["role", "is_party_member", "grid__community__street__district"]
+    search_fields = ["name", "grid__name"]
+    list_select_related = ["grid__community"]
+    pii_fields = ("phone",)
+    phone_masked = masked("phone", _("phone"))
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(ScopedAdmin):
+    list_display = ["user", "role", "node_display", "title", "started_at", "ended_at"]
+    list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "title"]
+    list_select_related = ["user", "city", "district", "street", "community", "grid"]
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "city", "district", "street", "community", "grid", "title"]
+
+    @admin.display(description=_("unit"))
+    def node_display(self, obj):
+        return obj.node
+
+    def has_change_permission(self, request, obj=None):
+        # An assignment is never edited in place: it is ended and a new one is made,
+        # so the history of who held which role stays intact.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = staff_assignment_create(
+            user=obj.user, role=obj.role, node=obj.node, title=obj.title
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description=_("End the selected assignments"), permissions=["add"])
+    def end_assignments(self, request, queryset):
+        for assignment in queryset:
+            staff_assignment_end(assignment=assignment)
+
+    actions = ["end_assignments"]

@@ -1,0 +1,92 @@
+"""The admin side of scoping: every ModelAdmin of a scoped model derives from this."""
+
+from django.contrib import admin
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .scoping import is_in_scope, scope_queryset
+from .selectors import can_view_pii
+from .validators import mask_phone
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Limits the changelist, foreign-key choices and object permissions to the user's scope.
+
+    ``pii_fields`` are shown masked (and read-only) to users without the PII permission.
+    """
+
+    pii_fields: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Out of scope and nonexistent look the same: a 404, not a redirect.
+            raise Http404(_("No such record in your area."))
+        return obj
+
+    def _related_in_scope(self, db_field, request, kwargs):
+        related = db_field.remote_field.model
+        if hasattr(related, "scope_lookups"):
+            base = kwargs.get("queryset") or related._default_manager.all()
+            kwargs["queryset"] = scope_queryset(base, request.user)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._related_in_scope(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._related_in_scope(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _object_in_scope(self, request, obj) -> bool:
+        return obj is None or is_in_scope(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._object_in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._object_in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._object_in_scope(request, obj)
+
+    # PII: masked display for users without the permission
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self.pii_fields and not can_view_pii(request.user):
+            fields = [f"{f}_masked" if f in self.pii_fields else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.pii_fields and not can_view_pii(request.user):
+            readonly += [f"{f}_masked" for f in self.pii_fields]
+        return readonly
+
+    def get_list_display(self, request):
+        display = list(super().get_list_display(request))
+        if self.pii_fields and not can_view_pii(request.user):
+            display = [f"{f}_masked" if f in self.pii_fields else f for f in display]
+        return display
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if self.pii_fields and not can_view_pii(request.user):
+            # Searching by a hidden number would reveal it digit by digit.
+            fields = [f for f in fields if f.lstrip("^=@") not in self.pii_fields]
+        return fields
+
+
+def masked(field_name: str, label):
+    """A read-only admin column (a ModelAdmin method) showing ``field_name`` masked."""
+
+    def display(_model_admin, obj):
+        return mask_phone(getattr(obj, field_name))
+
+    display.short_description = label
+    display.__name__ = f"{field_name}_masked"
+    return display

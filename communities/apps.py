@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunitiesConfig(AppConfig):
+    name = "communities"
+    verbose_name = _("Governance hierarchy")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app may contribute role permissions (roles.py) and demo data (demo.py).
+        autodiscover_modules("roles")
+        autodiscover_modules("demo")

@@ -1,0 +1,17 @@
+from django.contrib.auth.backends import BaseBackend
+
+from .role_permissions import permissions_of
+from .scoping import scope_for_user
+
+
+class StaffRoleBackend(BaseBackend):
+    """Grants the permissions of the user's active staff role (never authenticates)."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return set()
+        return set(permissions_of(scope_for_user(user_obj).role))
+
+    def has_module_perms(self, user_obj, app_label):
+        prefix = f"{app_label}."
+        return any(p.startswith(prefix) for p in self.get_all_permissions(user_obj))
