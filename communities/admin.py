@@ -139,9 +139,9 @@ class StaffAssignmentAdmin(ScopedAdmin):
     list_display = ["user", "role", "node_display", "title", "started_at", "ended_at"]
     list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "title"]
-    list_select_related = ["user", "city", "district", "street", "community", "grid"]
+    list_select_related = ["user", "city", "district", "street", "community", "grid", "firm"]
     autocomplete_fields = ["user"]
-    fields = ["user", "role", "city", "district", "street", "community", "grid", "title"]
+    fields = ["user", "role", "city", "district", "street", "community", "grid", "firm", "title"]
 
     @admin.display(description=_("unit"))
     def node_display(self, obj):

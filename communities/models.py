@@ -42,6 +42,21 @@ class GridDutyType(models.TextChoices):
     URBAN_MANAGEMENT = "urban_management", _("Urban management")
 
 
+def served_by_firm(path_to_compound: str):
+    """Scope filter for firm staff: compounds under an active contract with their firm.
+
+    The contracts live in ``properties``; they are reached by the reverse relation
+    name only, so this app does not import that one."""
+
+    def firm_q(scope) -> Q:
+        return Q(**{
+            f"{path_to_compound}service_contracts__firm": scope.node_id,
+            f"{path_to_compound}service_contracts__status": "active",
+        })
+
+    return firm_q
+
+
 class City(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
     code = models.CharField(
@@ -187,7 +202,10 @@ class Compound(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
                                     null=True, blank=True)
 
-    scope_lookups = lookups_via(compound="", grid="buildings__grids")
+    scope_lookups = {
+        **lookups_via(compound="", grid="buildings__grids"),
+        "firm": served_by_firm(""),
+    }
 
     class Meta:
         verbose_name = _("compound")
@@ -240,7 +258,10 @@ class Building(models.Model):
     units = models.PositiveSmallIntegerField(_("entrances (units)"), default=1,
                                              validators=[MinValueValidator(1)])
 
-    scope_lookups = lookups_via(compound="compound", grid="grids")
+    scope_lookups = {
+        **lookups_via(compound="compound", grid="grids"),
+        "firm": served_by_firm("compound__"),
+    }
 
     class Meta:
         verbose_name = _("building")
@@ -276,7 +297,10 @@ class Household(models.Model):
     owner_name = models.CharField(_("owner name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
 
-    scope_lookups = lookups_via(compound="compound", grid="building__grids")
+    scope_lookups = {
+        **lookups_via(compound="compound", grid="building__grids"),
+        "firm": served_by_firm("compound__"),
+    }
 
     class Meta:
         verbose_name = _("household")
@@ -403,6 +427,7 @@ class StaffRole(models.TextChoices):
     STREET_STAFF = "street_staff", _("Street staff")
     COMMUNITY_STAFF = "community_staff", _("Community staff")
     GRID_WORKER = "grid_worker", _("Grid worker")
+    FIRM_STAFF = "firm_staff", _("Property-firm staff")
 
 
 # The hierarchy node each role is tied to (the field of StaffAssignment that must be set).
@@ -412,8 +437,9 @@ ROLE_NODE_FIELD = {
     StaffRole.STREET_STAFF: "street",
     StaffRole.COMMUNITY_STAFF: "community",
     StaffRole.GRID_WORKER: "grid",
+    StaffRole.FIRM_STAFF: "firm",
 }
-NODE_FIELDS = ("city", "district", "street", "community", "grid")
+NODE_FIELDS = ("city", "district", "street", "community", "grid", "firm")
 
 
 def _only_node_set(field: str) -> Q:
@@ -441,7 +467,7 @@ def _assignments_under(level: str, node_id: int) -> Q:
 
 
 class StaffAssignment(models.Model):
-    """Ties a login to one role and one node of the hierarchy."""
+    """Ties a login to one role and one node of the hierarchy (or one property firm)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_assignments",
@@ -458,6 +484,10 @@ class StaffAssignment(models.Model):
                                   verbose_name=_("community"))
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, null=True, blank=True,
                              verbose_name=_("grid"))
+    firm = models.ForeignKey(
+        "properties.PropertyFirm", on_delete=models.PROTECT, null=True, blank=True,
+        verbose_name=_("property firm"),
+    )
     title = models.CharField(_("job title"), max_length=50, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
@@ -486,6 +516,7 @@ class StaffAssignment(models.Model):
                     | (Q(role=StaffRole.STREET_STAFF) & _only_node_set("street"))
                     | (Q(role=StaffRole.COMMUNITY_STAFF) & _only_node_set("community"))
                     | (Q(role=StaffRole.GRID_WORKER) & _only_node_set("grid"))
+                    | (Q(role=StaffRole.FIRM_STAFF) & _only_node_set("firm"))
                 ),
                 name="assignment_node_matches_role",
                 violation_error_message=_(
