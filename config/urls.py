@@ -7,12 +7,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
+from complaints import api as complaints_api
+from party_orgs import api as party_orgs_api
+from properties import api as properties_api
 
 router = DefaultRouter()
 communities_api.register(router)
+properties_api.register(router)
+complaints_api.register(router)
+party_orgs_api.register(router)
 
 urlpatterns = [
     path("", include("communities.urls")),
+    path("", include("properties.urls")),
+    path("", include("complaints.urls")),
+    path("", include("party_orgs.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
