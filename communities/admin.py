@@ -69,7 +69,8 @@ class CompoundAdmin(ScopedAdmin):
     ]
     search_fields = ["name", "name_initials", "address", "community__name"]
     list_select_related = ["community__street"]
-    readonly_fields = ["name_initials", "has_owners_organisation", "three_no"]
+    # The mode follows the compound's active service contract (properties services).
+    readonly_fields = ["name_initials", "management_mode", "has_owners_organisation", "three_no"]
 
     @admin.display(description=_("street"), ordering="community__street__name")
     def street_name(self, obj):

@@ -9,6 +9,8 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        # Each app may contribute role permissions (roles.py) and demo data (demo.py).
+        # Each app may contribute role permissions (roles.py), demo data (demo.py)
+        # and links for the staff menu and the residents' home page (navigation.py).
         autodiscover_modules("roles")
         autodiscover_modules("demo")
+        autodiscover_modules("navigation")
