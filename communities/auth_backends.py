@@ -1,3 +1,4 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import BaseBackend
 
 from .role_permissions import permissions_of
@@ -15,3 +16,16 @@ class StaffRoleBackend(BaseBackend):
     def has_module_perms(self, user_obj, app_label):
         prefix = f"{app_label}."
         return any(p.startswith(prefix) for p in self.get_all_permissions(user_obj))
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for logins made through a web request.
+
+    ``authenticate()`` calls without a request (management commands, the test client's
+    ``login()``) are not web login attempts and are left to the next backend.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
