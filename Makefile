@@ -23,6 +23,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py compute_metrics
 	$(BIN)/python manage.py create_demo_users
 
 run: demo

@@ -9,14 +9,25 @@ from .models import (
     Community,
     Compound,
     District,
+    FunctionRoom,
     Grid,
     GridDutyType,
     GridWorker,
     Household,
+    PatrolVisit,
+    ServiceRecord,
+    ServiceSite,
     StaffAssignment,
     Street,
+    VulnerableResident,
 )
-from .services import staff_assignment_create, staff_assignment_end
+from .selectors import mask_address, mask_name
+from .services import (
+    patrol_visit_record,
+    service_record_create,
+    staff_assignment_create,
+    staff_assignment_end,
+)
 
 admin.site.site_header = _("Red Property governance portal")
 admin.site.site_title = _("Red Property governance portal")
@@ -165,3 +176,104 @@ class StaffAssignmentAdmin(ScopedAdmin):
             staff_assignment_end(assignment=assignment)
 
     actions = ["end_assignments"]
+
+
+# ---------------------------------------------------------------------------
+# Vulnerable residents and patrols (PII: visible only to their grid and community),
+# service sites and service records.
+# ---------------------------------------------------------------------------
+
+
+class _ServiceErrorsAsMessages:
+    """A refusal by a service is shown as a message on the same form, nothing saved."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+
+        from .errors import ApplicationError
+
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _masked_with(function, field_name, label):
+    def display(_model_admin, obj):
+        return function(getattr(obj, field_name))
+
+    display.short_description = label
+    display.__name__ = f"{field_name}_masked"
+    return display
+
+
+@admin.register(VulnerableResident)
+class VulnerableResidentAdmin(ScopedAdmin):
+    list_display = ["name", "grid", "group", "phone", "address", "registered_on", "left_on"]
+    list_filter = ["group", "grid__community"]
+    search_fields = ["name", "phone", "address", "grid__name"]
+    list_select_related = ["grid__community"]
+    pii_fields = ("name", "phone", "address")
+    name_masked = _masked_with(mask_name, "name", _("name"))
+    phone_masked = masked("phone", _("phone"))
+    address_masked = _masked_with(mask_address, "address", _("address"))
+
+
+@admin.register(PatrolVisit)
+class PatrolVisitAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
+    list_display = ["resident", "visited_at", "visit_date", "half_day", "visitor_name",
+                    "needs_follow_up"]
+    list_filter = ["half_day", "needs_follow_up", "resident__grid__community"]
+    search_fields = ["visitor_name", "condition"]
+    list_select_related = ["resident__grid__community"]
+    date_hierarchy = "visited_at"
+    fields = ["resident", "visited_at", "visitor_name", "condition", "needs_follow_up"]
+
+    def has_change_permission(self, request, obj=None):
+        # A patrol record is a ledger entry: it is added, never rewritten.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = patrol_visit_record(
+            user=request.user, resident=obj.resident, visited_at=obj.visited_at,
+            visitor_name=obj.visitor_name, condition=obj.condition,
+            needs_follow_up=obj.needs_follow_up,
+        )
+        obj.pk = saved.pk
+
+
+class FunctionRoomInline(admin.TabularInline):
+    model = FunctionRoom
+    fields = ["kind", "name"]
+    extra = 1
+
+
+@admin.register(ServiceSite)
+class ServiceSiteAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "community", "compound", "grid", "opening_hours"]
+    list_filter = ["kind", "community__street__district", "community__street"]
+    search_fields = ["name", "community__name", "address"]
+    list_select_related = ["community", "compound", "grid"]
+    inlines = [FunctionRoomInline]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
+    list_display = ["site", "kind", "served_at", "service_date", "visitors", "room"]
+    list_filter = ["kind", "site__kind", "site__community__street__district"]
+    search_fields = ["site__name", "note"]
+    list_select_related = ["site", "room"]
+    date_hierarchy = "served_at"
+    fields = ["site", "room", "kind", "served_at", "visitors", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = service_record_create(
+            user=request.user, site=obj.site, kind=obj.kind, served_at=obj.served_at,
+            visitors=obj.visitors, room=obj.room, note=obj.note,
+        )
+        obj.pk = saved.pk

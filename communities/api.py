@@ -1,11 +1,24 @@
 """Read-only API over the hierarchy, scoped like everything else."""
 
 from django_filters import rest_framework as filters
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 
-from .models import Building, Community, Compound, District, Grid, Household, Street
+from .models import (
+    Building,
+    Community,
+    Compound,
+    District,
+    FunctionRoom,
+    Grid,
+    Household,
+    PatrolVisit,
+    ServiceRecord,
+    ServiceSite,
+    Street,
+    VulnerableResident,
+)
 from .scoping import scope_queryset
-from .selectors import can_view_pii
+from .selectors import can_view_pii, display_vulnerable
 from .validators import mask_phone
 
 
@@ -128,6 +141,133 @@ class GridViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["community"]
 
 
+# ---------------------------------------------------------------------------
+# Vulnerable residents (only their grid and community), patrols, service sites.
+# ---------------------------------------------------------------------------
+
+
+class VulnerableResidentSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VulnerableResident
+        fields = ["id", "grid", "name", "phone", "address", "group", "note", "registered_on",
+                  "left_on"]
+
+    def _shown(self, obj):
+        return display_vulnerable(self.context["request"].user, obj)
+
+    def get_name(self, obj) -> str:
+        return self._shown(obj)["name"]
+
+    def get_phone(self, obj) -> str:
+        return self._shown(obj)["phone"]
+
+    def get_address(self, obj) -> str:
+        return self._shown(obj)["address"]
+
+
+class PatrolVisitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatrolVisit
+        fields = ["id", "resident", "visited_at", "visit_date", "half_day", "visitor_name",
+                  "condition", "needs_follow_up"]
+        read_only_fields = ["visit_date", "half_day"]
+
+
+class FunctionRoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FunctionRoom
+        fields = ["id", "kind", "name"]
+
+
+class ServiceSiteSerializer(serializers.ModelSerializer):
+    rooms = FunctionRoomSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ServiceSite
+        fields = ["id", "community", "compound", "grid", "name", "kind", "address",
+                  "opening_hours", "rooms"]
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceRecord
+        fields = ["id", "site", "room", "kind", "served_at", "service_date", "visitors", "note"]
+        read_only_fields = ["service_date"]
+
+
+class VulnerableResidentViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = VulnerableResident.objects.order_by("id")
+    serializer_class = VulnerableResidentSerializer
+    filterset_fields = ["grid", "group"]
+
+
+class PatrolVisitFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="visit_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="visit_date", lookup_expr="lte")
+
+    class Meta:
+        model = PatrolVisit
+        fields = ["resident", "half_day", "visit_date", "date_from", "date_to"]
+
+
+class PatrolVisitViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
+                         viewsets.ReadOnlyModelViewSet):
+    """Patrol visits; a grid worker or community staff records one with POST."""
+
+    queryset = PatrolVisit.objects.order_by("-visited_at", "-id")
+    serializer_class = PatrolVisitSerializer
+    filterset_class = PatrolVisitFilter
+
+    def create(self, request, *args, **kwargs):
+        from rest_framework.exceptions import PermissionDenied
+        from rest_framework.response import Response
+
+        from .scoping import get_scoped_object_or_404
+        from .services import patrol_visit_record
+
+        if not request.user.has_perm("communities.add_patrolvisit"):
+            raise PermissionDenied()
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        resident = get_scoped_object_or_404(
+            VulnerableResident.objects.all(), request.user,
+            pk=data.validated_data["resident"].pk,
+        )
+        visit = patrol_visit_record(
+            user=request.user, resident=resident,
+            visited_at=data.validated_data["visited_at"],
+            visitor_name=data.validated_data["visitor_name"],
+            condition=data.validated_data.get("condition", ""),
+            needs_follow_up=data.validated_data.get("needs_follow_up", False),
+        )
+        return Response(self.get_serializer(visit).data, status=201)
+
+
+class ServiceSiteViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = ServiceSite.objects.prefetch_related("rooms").order_by("id")
+    serializer_class = ServiceSiteSerializer
+    filterset_fields = ["community", "kind", "grid"]
+
+
+class ServiceRecordFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="service_date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="service_date", lookup_expr="lte")
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["site", "kind", "service_date", "date_from", "date_to"]
+
+
+class ServiceRecordViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = ServiceRecord.objects.order_by("-served_at", "-id")
+    serializer_class = ServiceRecordSerializer
+    filterset_class = ServiceRecordFilter
+
+
 def register(router):
     router.register("districts", DistrictViewSet)
     router.register("streets", StreetViewSet)
@@ -136,3 +276,10 @@ def register(router):
     router.register("buildings", BuildingViewSet)
     router.register("households", HouseholdViewSet)
     router.register("grids", GridViewSet)
+    router.register("vulnerable-residents", VulnerableResidentViewSet)
+    router.register("patrol-visits", PatrolVisitViewSet)
+    router.register("service-sites", ServiceSiteViewSet)
+    router.register("service-records", ServiceRecordViewSet)
+    from .metrics_api import register as register_metrics
+
+    register_metrics(router)

@@ -14,3 +14,9 @@ class CommunitiesConfig(AppConfig):
         autodiscover_modules("roles")
         autodiscover_modules("demo")
         autodiscover_modules("navigation")
+        from . import navigation_links  # noqa: F401  (the dashboard link)
+
+        # Summary and compound panels of the officials' dashboard (dashboard_panels.py).
+        autodiscover_modules("dashboard_panels")
+        # Metric families register themselves in their app's metrics.py.
+        autodiscover_modules("metrics")

@@ -11,13 +11,23 @@ from .models import (
     Community,
     Compound,
     District,
+    FunctionRoom,
+    FunctionRoomKind,
     Grid,
     GridDutyType,
     GridWorker,
     GridWorkerRole,
+    HalfDay,
     Household,
     ManagementMode,
+    PatrolVisit,
+    ServiceKind,
+    ServiceRecord,
+    ServiceSite,
+    ServiceSiteKind,
     Street,
+    VulnerableGroup,
+    VulnerableResident,
 )
 
 M = ManagementMode
@@ -190,3 +200,140 @@ def _seed_grids(community, rng):
                 is_party_member=True,
             )
 
+
+
+# ---------------------------------------------------------------------------
+# Vulnerable residents and their patrols (一日两巡) in the pilot grids of 古塔区;
+# 18 居民会客厅 and the other service sites, with ~500 people served a day.
+# ---------------------------------------------------------------------------
+
+PATROL_DEMO_DAYS = 7
+SERVICE_DEMO_DAYS = 14
+LOUNGE_COMMUNITIES = ("福德社区", "民治社区", "保安社区", "北一里社区", "南街社区", "士英社区")
+LOUNGE_NAMES = ("{}居民会客厅（一）", "{}居民会客厅（二）", "{}居民会客厅（三）")
+VULNERABLE_PER_GRID = (
+    (VulnerableGroup.ELDERLY_ALONE, "独居，腿脚不便"),
+    (VulnerableGroup.HARDSHIP, "低保户"),
+    (VulnerableGroup.LEFT_BEHIND_CHILD, "父母在外务工，随祖父母生活"),
+    (VulnerableGroup.FLOATING, "新迁入租户"),
+)
+
+
+@demo_seeder
+def seed_patrols_and_sites(log):
+    from datetime import datetime, time, timedelta
+
+    from .timeutils import local_now, local_zone
+
+    rng = random.Random(20261125)
+    now = local_now()
+    today = now.date()
+    zone = local_zone()
+    pilot_grids = Grid.objects.filter(
+        community__name__in=list(PILOT_GRIDS), community__street__district__name="古塔区"
+    ).select_related("community").prefetch_related("buildings__compound").order_by(
+        "community__name", "name"
+    )
+    residents = []
+    for grid in pilot_grids:
+        buildings = list(grid.buildings.all())
+        for index, (group, note) in enumerate(VULNERABLE_PER_GRID):
+            name, phone = _person(rng)
+            building = buildings[index % len(buildings)] if buildings else None
+            address = (
+                f"{building.compound.name}{building.name}{index + 1}单元{index + 1}01"
+                if building else grid.community.name
+            )
+            resident, _ = VulnerableResident.objects.get_or_create(
+                grid=grid, group=group, note=note,
+                defaults={"name": name, "phone": phone, "address": address,
+                          "registered_on": today - timedelta(days=90)},
+            )
+            residents.append(resident)
+    existing = set(
+        PatrolVisit.objects.filter(
+            resident__in=residents, visit_date__gte=today - timedelta(days=PATROL_DEMO_DAYS)
+        ).values_list("resident_id", "visit_date", "half_day")
+    )
+    visits = []
+    for offset in range(PATROL_DEMO_DAYS, -1, -1):
+        day = today - timedelta(days=offset)
+        for number, resident in enumerate(residents):
+            for half, hour in ((HalfDay.MORNING, 9), (HalfDay.AFTERNOON, 16)):
+                at = datetime.combine(day, time(hour, (number * 7) % 60), tzinfo=zone)
+                if at > now or (resident.pk, day, half) in existing:
+                    continue
+                # A few half-days are missed on purpose, so the flag shows.
+                if half == HalfDay.AFTERNOON and (number + offset) % 11 == 3:
+                    continue
+                visits.append(PatrolVisit(
+                    resident=resident, visited_at=at, visit_date=day, half_day=half,
+                    visitor_name=f"{resident.grid.name}网格员",
+                    condition="情况正常" if number % 5 else "需协助购买生活用品",
+                    needs_follow_up=number % 5 == 0,
+                ))
+    PatrolVisit.objects.bulk_create(visits)
+
+    sites = _seed_service_sites()
+    existing_days = set(
+        ServiceRecord.objects.filter(
+            site__in=sites, service_date__gte=today - timedelta(days=SERVICE_DEMO_DAYS)
+        ).values_list("site_id", "service_date").distinct()
+    )
+    kinds = [ServiceKind.POLICY_ADVICE, ServiceKind.APPLIANCE_REPAIR, ServiceKind.ERRANDS,
+             ServiceKind.MEDIATION, ServiceKind.CULTURE_ACTIVITY, ServiceKind.ELDERLY_CARE]
+    records = []
+    for offset in range(SERVICE_DEMO_DAYS, 0, -1):
+        day = today - timedelta(days=offset)
+        for number, site in enumerate(sites):
+            if (site.pk, day) in existing_days or site.kind != ServiceSiteKind.RESIDENT_LOUNGE:
+                continue
+            rooms = list(site.rooms.all())
+            for slot in range(4):
+                records.append(ServiceRecord(
+                    site=site, room=rooms[slot % len(rooms)] if rooms else None,
+                    kind=kinds[(number + slot + offset) % len(kinds)],
+                    served_at=datetime.combine(day, time(9 + slot * 2, 30), tzinfo=zone),
+                    service_date=day, visitors=4 + (number * 3 + slot * 5 + offset) % 7,
+                ))
+    ServiceRecord.objects.bulk_create(records)
+    log(
+        f"patrols: {VulnerableResident.objects.count()} vulnerable residents, "
+        f"{PatrolVisit.objects.count()} visits; sites: {ServiceSite.objects.count()} "
+        f"service sites, {ServiceRecord.objects.count()} service records"
+    )
+
+
+def _seed_service_sites():
+    lounge_rooms = [FunctionRoomKind.GOVERNMENT_SERVICE, FunctionRoomKind.PARTY_ACTIVITY,
+                    FunctionRoomKind.CULTURE_HEALTH]
+    station_rooms = [FunctionRoomKind.PARTY_MEMBER_ROOM, FunctionRoomKind.MEDIATION,
+                     FunctionRoomKind.GOVERNMENT_SERVICE]
+    specs = []
+    for community in Community.objects.filter(
+        name__in=LOUNGE_COMMUNITIES, street__district__name="古塔区"
+    ):
+        for pattern in LOUNGE_NAMES:
+            specs.append((community, pattern.format(community.name),
+                          ServiceSiteKind.RESIDENT_LOUNGE, None, lounge_rooms))
+        if community.name == "福德社区":
+            specs.append((community, "福德社区党群服务中心", ServiceSiteKind.PARTY_SERVICE_CENTRE,
+                          None, lounge_rooms + [FunctionRoomKind.MEDIATION]))
+            grid = community.grids.order_by("name").first()
+            specs.append((community, "福德社区第1网格党群服务站",
+                          ServiceSiteKind.GRID_PARTY_STATION, grid, lounge_rooms[:2]))
+    for compound in Compound.objects.filter(community__name="铁诺社区",
+                                            management_mode=ManagementMode.CO_BUILDING):
+        specs.append((compound.community, f"{compound.name}红色服务站",
+                      ServiceSiteKind.RED_SERVICE_STATION, None, station_rooms))
+    sites = []
+    for community, name, kind, grid, rooms in specs:
+        site, created = ServiceSite.objects.get_or_create(
+            community=community, name=name,
+            defaults={"kind": kind, "grid": grid, "opening_hours": "8:30-17:30",
+                      "address": f"{community.name}"},
+        )
+        if created:
+            FunctionRoom.objects.bulk_create(FunctionRoom(site=site, kind=k) for k in rooms)
+        sites.append(site)
+    return sites

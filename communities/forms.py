@@ -21,3 +21,42 @@ class CompoundSearchForm(forms.Form):
             attrs={"placeholder": _("e.g. 林园 or lyxq"), "autocomplete": "off"}
         ),
     )
+
+
+class PatrolVisitForm(forms.Form):
+    """A grid worker's patrol visit; the resident list is limited to the user's scope."""
+
+    resident = forms.ModelChoiceField(label=_("vulnerable resident"), queryset=None)
+    visited_at = forms.DateTimeField(
+        label=_("visited at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    visitor_name = forms.CharField(label=_("visited by"), max_length=50)
+    condition = forms.CharField(label=_("condition found"), max_length=200, required=False)
+    needs_follow_up = forms.BooleanField(label=_("needs follow-up"), required=False)
+
+    def __init__(self, *args, residents, show_pii, **kwargs):
+        from .selectors import display_vulnerable_label
+
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = residents
+        self.fields["resident"].label_from_instance = (
+            lambda r: display_vulnerable_label(r, show_pii=show_pii)
+        )
+
+
+class ServiceRecordForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("service site"), queryset=None)
+    kind = forms.ChoiceField(label=_("service"), choices=())
+    served_at = forms.DateTimeField(
+        label=_("served at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    visitors = forms.IntegerField(label=_("people served"), min_value=1, max_value=10000,
+                                  initial=1)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, sites, **kwargs):
+        from .models import ServiceKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["kind"].choices = ServiceKind.choices

@@ -40,3 +40,44 @@ grant(
     "communities.view_household",
     "communities.view_pii",
 )
+
+# Vulnerable residents and patrols: only the community and the grid (no official has a
+# scope lookup for them either). Service sites: everyone in the area reads them.
+grant(
+    [R.COMMUNITY_STAFF],
+    "communities.view_vulnerableresident",
+    "communities.add_vulnerableresident",
+    "communities.change_vulnerableresident",
+    "communities.view_patrolvisit",
+    "communities.add_patrolvisit",
+    "communities.view_servicesite",
+    "communities.add_servicesite",
+    "communities.change_servicesite",
+    "communities.view_functionroom",
+    "communities.add_functionroom",
+    "communities.change_functionroom",
+    "communities.view_servicerecord",
+    "communities.add_servicerecord",
+)
+grant(
+    [R.GRID_WORKER],
+    "communities.view_vulnerableresident",
+    "communities.view_patrolvisit",
+    "communities.add_patrolvisit",
+    "communities.view_servicesite",
+    "communities.view_functionroom",
+    "communities.view_servicerecord",
+    "communities.add_servicerecord",
+)
+grant(
+    [R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF],
+    "communities.view_servicesite",
+    "communities.view_functionroom",
+    "communities.view_servicerecord",
+)
+
+# The officials' dashboard (metric snapshots of the user's unit and below).
+grant(
+    [R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF],
+    "communities.view_dashboard",
+)

@@ -1,5 +1,6 @@
 """Writes to the hierarchy and to staff assignments. One function per use case."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -147,3 +148,130 @@ def staff_user_create(*, username: str, password: str, full_name: str, role: str
     if current is None or current.role != role or getattr(current, f"{field}_id") != node.pk:
         staff_assignment_create(user=user, role=role, node=node)
     return user
+
+
+# ---------------------------------------------------------------------------
+# Vulnerable residents, patrols (一日两巡), service sites and service records.
+# ---------------------------------------------------------------------------
+
+
+# A clock a few minutes fast on a phone is not "the future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def local_half_day(moment) -> tuple:
+    """The local (Asia/Shanghai) date and half ("am" before 12:00, "pm" from 12:00) of an
+    aware datetime."""
+    from .models import HalfDay
+    from .timeutils import local
+
+    moment = local(moment)
+    return moment.date(), HalfDay.MORNING if moment.hour < 12 else HalfDay.AFTERNOON
+
+
+def _require_in_scope(user, obj, message):
+    from .errors import ApplicationError
+    from .scoping import is_in_scope
+
+    if user is not None and not is_in_scope(user, obj):
+        raise ApplicationError(message, code="out_of_scope", status_code=404)
+
+
+@transaction.atomic
+def vulnerable_resident_create(
+    *, user=None, grid: Grid, name: str, address: str, group: str, registered_on,
+    phone: str = "", note: str = "",
+):
+    from django.utils.translation import gettext as _
+
+    from .models import VulnerableResident
+
+    _require_in_scope(user, grid, _("This grid is not in your area."))
+    return _save_validated(
+        VulnerableResident(
+            grid=grid, name=name, address=address, group=group, registered_on=registered_on,
+            phone=phone, note=note,
+        )
+    )
+
+
+@transaction.atomic
+def patrol_visit_record(
+    *, user=None, resident, visited_at, visitor_name: str, condition: str = "",
+    needs_follow_up: bool = False,
+):
+    """Record one patrol visit; refused for a resident outside the user's grid/community,
+    for a time in the future, or outside the resident's registration."""
+    from django.utils.translation import gettext as _
+
+    from .errors import ApplicationError
+    from .models import PatrolVisit
+
+    _require_in_scope(user, resident, _("This resident is not in your grid or community."))
+    if visited_at is None or timezone.is_naive(visited_at):
+        raise ApplicationError(_("Give the date and time of the visit."), code="invalid_time")
+    if visited_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ApplicationError(_("A visit cannot be recorded in the future."),
+                               code="future_visit")
+    visit_date, half_day = local_half_day(visited_at)
+    if visit_date < resident.registered_on or (
+        resident.left_on is not None and visit_date > resident.left_on
+    ):
+        raise ApplicationError(
+            _("The resident was not registered for patrols on that day."), code="not_registered"
+        )
+    return _save_validated(
+        PatrolVisit(
+            resident=resident, visited_at=visited_at, visit_date=visit_date, half_day=half_day,
+            visitor_name=visitor_name, condition=condition, needs_follow_up=needs_follow_up,
+            recorded_by=user if user is not None and user.is_authenticated else None,
+        )
+    )
+
+
+@transaction.atomic
+def service_site_create(
+    *, user=None, community: Community, name: str, kind: str, compound=None, grid=None,
+    address: str = "", opening_hours: str = "", rooms=(),
+):
+    """Open a service site with its function rooms (a list of room kinds or (kind, name))."""
+    from django.utils.translation import gettext as _
+
+    from .models import FunctionRoom, ServiceSite
+
+    _require_in_scope(user, community, _("This community is not in your area."))
+    site = _save_validated(
+        ServiceSite(
+            community=community, name=name, kind=kind, compound=compound, grid=grid,
+            address=address, opening_hours=opening_hours,
+        )
+    )
+    for room in rooms:
+        kind_code, room_name = room if isinstance(room, tuple) else (room, "")
+        _save_validated(FunctionRoom(site=site, kind=kind_code, name=room_name))
+    return site
+
+
+@transaction.atomic
+def service_record_create(
+    *, user=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
+):
+    from django.utils.translation import gettext as _
+
+    from .errors import ApplicationError
+    from .models import ServiceRecord
+    from .timeutils import local
+
+    _require_in_scope(user, site, _("This service site is not in your area."))
+    if served_at is None or timezone.is_naive(served_at):
+        raise ApplicationError(_("Give the date and time of the service."), code="invalid_time")
+    if served_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ApplicationError(_("A service cannot be recorded in the future."),
+                               code="future_service")
+    return _save_validated(
+        ServiceRecord(
+            site=site, room=room, kind=kind, served_at=served_at,
+            service_date=local(served_at).date(), visitors=visitors, note=note,
+            recorded_by=user if user is not None and user.is_authenticated else None,
+        )
+    )

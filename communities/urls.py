@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,4 +8,12 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/compounds/export.xlsx", views.compound_export, name="compound-export"),
     path("staff/households/export.xlsx", views.household_export, name="household-export"),
+    path("staff/patrols/", views.patrols, name="patrols"),
+    path("staff/patrols/export.xlsx", views.patrol_export, name="patrol-export"),
+    path("staff/patrols/missed.xlsx", views.patrol_missed_export, name="patrol-missed-export"),
+    path("staff/sites/", views.service_sites, name="service-sites"),
+    path("staff/sites/export.xlsx", views.service_record_export, name="service-record-export"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/export/<slug:table>.xlsx", dashboard_views.dashboard_export,
+         name="dashboard-export"),
 ]

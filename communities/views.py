@@ -1,6 +1,8 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -9,6 +11,11 @@ from .exports import xlsx_response
 from .forms import CompoundFilterForm, CompoundSearchForm
 from .models import Compound
 from .validators import mask_phone
+
+
+def favicon(request):
+    # Resolved per request: the static manifest does not exist before collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def home(request):
@@ -109,3 +116,189 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# ---------------------------------------------------------------------------
+# Patrols of vulnerable residents (一日两巡) and service sites
+# ---------------------------------------------------------------------------
+
+PATROL_FLAG_DAYS = 7  # the patrol page flags missed half-days of the last week
+
+
+def _patrol_range(request):
+    from datetime import timedelta
+
+    from .timeutils import local_today
+
+    today = local_today()
+    return today - timedelta(days=PATROL_FLAG_DAYS - 1), today
+
+
+@never_cache
+@login_required
+@permission_required("communities.view_vulnerableresident", raise_exception=True)
+def patrols(request):
+    """The grid's and community's patrol page: residents, missed half-days, record a visit."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .errors import ApplicationError
+    from .forms import PatrolVisitForm
+    from .services import patrol_visit_record
+    from .timeutils import local_now
+
+    show_pii = selectors.can_view_pii(request.user)
+    residents = selectors.vulnerable_resident_list(user=request.user)
+    form = PatrolVisitForm(
+        request.POST or None, residents=residents, show_pii=show_pii,
+        initial={"visited_at": local_now().replace(second=0, microsecond=0, tzinfo=None),
+                 "visitor_name": request.user.get_full_name()},
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("communities.add_patrolvisit"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                patrol_visit_record(user=request.user, **form.cleaned_data)
+            except (ApplicationError, ValidationError) as error:
+                form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
+            else:
+                messages.success(request, _("The patrol visit was recorded."))
+                return redirect("patrols")
+    start, end = _patrol_range(request)
+    missed = selectors.missed_patrol_half_days(user=request.user, start=start, end=end)
+    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    rows = [(r, selectors.display_vulnerable(request.user, r)) for r in page]
+    return render(request, "communities/patrols.html", {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "missed": [
+            {**m, "shown": selectors.display_vulnerable(request.user, m["resident"])}
+            for m in missed[:200]
+        ],
+        "missed_count": len(missed),
+        "start": start,
+        "end": end,
+        "can_record": request.user.has_perm("communities.add_patrolvisit"),
+    }, status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+@permission_required("communities.view_patrolvisit", raise_exception=True)
+def patrol_export(request):
+    from .models import PatrolVisit
+    from .scoping import scope_queryset
+
+    visits = scope_queryset(
+        PatrolVisit.objects.select_related("resident__grid__community"), request.user
+    ).order_by("-visited_at", "-pk")
+    rows = (
+        (
+            v.resident.grid.community.name, v.resident.grid.name,
+            selectors.display_vulnerable(request.user, v.resident)["name"],
+            v.resident.get_group_display(), v.visit_date, v.get_half_day_display(),
+            v.visited_at, v.visitor_name, v.condition, v.needs_follow_up,
+        )
+        for v in visits.iterator(chunk_size=2000)
+    )
+    headers = [
+        _("community"), _("grid"), _("name"), _("group"), _("visit date"), _("half day"),
+        _("visited at"), _("visited by"), _("condition found"), _("needs follow-up"),
+    ]
+    return xlsx_response(filename=_("patrol ledger") + ".xlsx", sheet_title=_("patrols"),
+                         headers=headers, rows=rows)
+
+
+@never_cache
+@login_required
+@permission_required("communities.view_patrolvisit", raise_exception=True)
+def patrol_missed_export(request):
+    from datetime import timedelta
+
+    from .timeutils import local_today
+
+    end = local_today()
+    start = end - timedelta(days=30)
+    missed = selectors.missed_patrol_half_days(user=request.user, start=start, end=end)
+    rows = (
+        (
+            m["resident"].grid.community.name, m["resident"].grid.name,
+            selectors.display_vulnerable(request.user, m["resident"])["name"],
+            m["resident"].get_group_display(), m["date"],
+            str(dict(_half_day_labels()).get(m["half_day"])),
+        )
+        for m in missed
+    )
+    headers = [_("community"), _("grid"), _("name"), _("group"), _("date"),
+               _("missed half day")]
+    return xlsx_response(filename=_("missed patrols") + ".xlsx",
+                         sheet_title=_("missed patrols"), headers=headers, rows=rows)
+
+
+def _half_day_labels():
+    from .models import HalfDay
+
+    return HalfDay.choices
+
+
+@never_cache
+@login_required
+@permission_required("communities.view_servicesite", raise_exception=True)
+def service_sites(request):
+    """Service sites with people served per day; staff record a service."""
+    from datetime import timedelta
+
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .errors import ApplicationError
+    from .forms import ServiceRecordForm
+    from .services import service_record_create
+    from .timeutils import local_now, local_today
+
+    sites = selectors.service_site_list(user=request.user)
+    form = ServiceRecordForm(
+        request.POST or None, sites=sites,
+        initial={"served_at": local_now().replace(second=0, microsecond=0, tzinfo=None)},
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("communities.add_servicerecord"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                service_record_create(user=request.user, **form.cleaned_data)
+            except (ApplicationError, ValidationError) as error:
+                form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
+            else:
+                messages.success(request, _("The service was recorded."))
+                return redirect("service-sites")
+    today = local_today()
+    return render(request, "communities/service_sites.html", {
+        "page": Paginator(sites, 50).get_page(request.GET.get("page")),
+        "per_day": selectors.service_visits_per_day(
+            user=request.user, start=today - timedelta(days=13), end=today
+        ),
+        "form": form,
+        "can_record": request.user.has_perm("communities.add_servicerecord"),
+    }, status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+@permission_required("communities.view_servicerecord", raise_exception=True)
+def service_record_export(request):
+    records = selectors.service_record_list(user=request.user)
+    rows = (
+        (
+            r.site.community.name, r.site.name, r.site.get_kind_display(),
+            str(r.room) if r.room_id else "", r.get_kind_display(), r.served_at,
+            r.service_date, r.visitors, r.note,
+        )
+        for r in records.iterator(chunk_size=2000)
+    )
+    headers = [_("community"), _("service site"), _("kind"), _("function room"), _("service"),
+               _("served at"), _("service date"), _("people served"), _("note")]
+    return xlsx_response(filename=_("service records ledger") + ".xlsx",
+                         sheet_title=_("service records"), headers=headers, rows=rows)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -167,6 +168,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # complaints: remind handlers before deadlines, escalate overdue complaints.
+    "complaints-check-deadlines": {
+        "task": "complaints.tasks.check_complaint_deadlines",
+        "schedule": 15 * 60,
+    },
+    # properties: owners' committee terms end by the calendar.
+    "properties-refresh-owners-organisations": {
+        "task": "properties.tasks.refresh_owners_organisations",
+        "schedule": 6 * 60 * 60,
+    },
+    # metrics: every minute only what changed, every night the last 13 months in full.
+    "metrics-refresh-dirty": {
+        "task": "communities.tasks.refresh_dirty_metrics",
+        "schedule": 60,
+    },
+    "metrics-recompute-recent": {
+        "task": "communities.tasks.recompute_recent",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"months": 13},
+    },
+}
 
 # AUTHENTICATION
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
@@ -282,11 +305,36 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set (fields called "status", "channel", "mode" elsewhere).
+    "ENUM_NAME_OVERRIDES": {
+        "ManagementModeEnum": "communities.models.ManagementMode",
+        "ContractStatusEnum": "properties.models.ContractStatus",
+        "RenovationStatusEnum": "properties.models.RenovationStatus",
+        "PaymentChannelEnum": "properties.models.PaymentChannel",
+        "ComplaintStatusEnum": "complaints.models.Status",
+        "ComplaintChannelEnum": "complaints.models.Channel",
+        "HandlerKindEnum": "complaints.models.HandlerKind",
+        "ActionItemStatusEnum": "party_orgs.models.ActionStatus",
+        "DemonstrationPointStatusEnum": "party_orgs.models.PointStatus",
+        "ListItemStatusEnum": "party_orgs.models.ItemStatus",
+    },
 }
 
 # DOMAIN
+# Complaints: how residents are texted (complaints.notifications); the SMS gateway
+# backend is "complaints.notifications.SmsGatewayNotifier".
+NOTIFIER_BACKEND = os.environ.get(
+    "NOTIFIER_BACKEND", "complaints.notifications.LoggingNotifier"
+)
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 # Accounts created by `make run` for trying the portal; refused when DEBUG is off.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "hongse-demo-2026")
+# Dashboard (communities.metric_definitions): red/amber/green thresholds per metric,
+# {code: (good, fair)}, and the minimum denominator for a unit to be ranked, {code: n};
+# metrics not listed keep the defaults of communities.metric_definitions.
+METRIC_THRESHOLDS: dict = {}
+METRIC_MIN_SAMPLE: dict = {}
 
 # LOGGING
 LOGGING = {

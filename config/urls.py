@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
 from communities import two_factor
+from communities import views as communities_views
 from complaints import api as complaints_api
 from party_orgs import api as party_orgs_api
 from properties import api as properties_api
@@ -34,7 +33,7 @@ urlpatterns = [
     path("accounts/otp/", two_factor.otp_verify, name="otp-verify"),
     path("accounts/otp/setup/", two_factor.otp_setup, name="otp-setup"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", communities_views.favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

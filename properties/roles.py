@@ -1,15 +1,52 @@
 from communities.models import StaffRole as R
 from communities.role_permissions import grant
 
-grant(
-    [R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF],
+VIEW_ALL = (
     "properties.view_propertyfirm",
     "properties.view_servicecontract",
+    "properties.view_ownerscommittee",
+    "properties.view_feebill",
+    "properties.view_payment",
+    "properties.view_feeimport",
+    "properties.view_disclosure",
+    "properties.view_inspection",
+    "properties.view_inspectionitem",
+    "properties.view_renovationproject",
 )
+
+# Officials and street staff read everything in their area.
+grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF], *VIEW_ALL)
+
+# Community staff keep the community's ledgers: contracts of their compounds, owners'
+# committees, fulfilment inspections, renovation, and (for community-led compounds)
+# the fees and the notice board.
+grant(
+    [R.COMMUNITY_STAFF],
+    "properties.add_servicecontract",
+    "properties.change_servicecontract",
+    "properties.add_ownerscommittee",
+    "properties.change_ownerscommittee",
+    "properties.add_inspection",
+    "properties.add_inspectionitem",
+    "properties.add_renovationproject",
+    "properties.change_renovationproject",
+    "properties.add_disclosure",
+    "properties.add_feebill",
+    "properties.add_payment",
+    "properties.change_payment",
+    "properties.add_feeimport",
+)
+
+# Property-firm staff: disclosures, bills, payments and imports of their contracted
+# compounds; they read their contracts, committees and inspections.
 grant(
     [R.FIRM_STAFF],
-    "properties.view_propertyfirm",
-    "properties.view_servicecontract",
+    *VIEW_ALL,
+    "properties.add_disclosure",
+    "properties.add_feebill",
+    "properties.add_payment",
+    "properties.change_payment",
+    "properties.add_feeimport",
     "communities.view_compound",
     "communities.view_building",
     "communities.view_household",

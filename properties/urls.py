@@ -1,1 +1,19 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("compounds/<int:compound_id>/notices/", views.compound_notices, name="compound-notices"),
+    path(
+        "compounds/<int:compound_id>/notices/<int:pk>/attachment/",
+        views.disclosure_attachment, name="disclosure-attachment",
+    ),
+    path("staff/fees/import/", views.fee_import, name="fee-import"),
+    path("staff/fees/imports/<int:pk>/", views.fee_import_detail, name="fee-import-detail"),
+    path(
+        "staff/fees/import/template/<str:kind>.<str:fmt>",
+        views.fee_import_template, name="fee-import-template",
+    ),
+    path("staff/disclosures/", views.disclosure_staff_list, name="disclosure-staff-list"),
+    path("staff/disclosures/new/", views.disclosure_create, name="disclosure-create"),
+]

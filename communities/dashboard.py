@@ -1,0 +1,613 @@
+"""Reads for the officials' dashboard (DESIGN §5). Everything here reads metric snapshots
+only — never bills or complaints — through the user's scope, in a fixed number of queries
+whatever the amount of data: the unit, its children, one query for the unit's 12 months,
+one for the ranking, one for the mode comparison, one for before/after.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Model, Q, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .metric_definitions import (
+    METRICS,
+    TWO_UP_ONE_DOWN,
+    MetricDefinition,
+    min_sample,
+    rating,
+)
+from .models import (
+    RED_PROPERTY_MODES,
+    City,
+    Community,
+    Compound,
+    District,
+    ManagementMode,
+    MetricSnapshot,
+    Street,
+)
+from .scoping import get_scoped_object_or_404, scope_for_user, scope_queryset
+from .snapshots import month_of, recent_months
+from .timeutils import local_today
+
+LEVELS = ("city", "district", "street", "community", "compound")
+CHILD_LEVEL = {"city": "district", "district": "street", "street": "community",
+               "community": "compound"}
+LEVEL_MODELS: dict[str, type[Model]] = {
+    "city": City, "district": District, "street": Street, "community": Community,
+    "compound": Compound,
+}
+LEVEL_LABELS = {
+    "city": gettext_lazy("city"), "district": gettext_lazy("district"),
+    "street": gettext_lazy("street"), "community": gettext_lazy("community"),
+    "compound": gettext_lazy("compound"),
+}
+# From each level's model to its ancestors (for the breadcrumb), top first.
+_ANCESTORS = {
+    "city": (),
+    "district": (("city", "city"),),
+    "street": (("city", "district__city"), ("district", "district")),
+    "community": (("city", "street__district__city"), ("district", "street__district"),
+                  ("street", "street")),
+    "compound": (("city", "community__street__district__city"),
+                 ("district", "community__street__district"),
+                 ("street", "community__street"), ("community", "community")),
+}
+# From a compound to the node of each level.
+_FROM_COMPOUND = {
+    "compound": "pk", "community": "community", "street": "community__street",
+    "district": "community__street__district", "city": "community__street__district__city",
+}
+# From a community to the node of each level (the compound level uses its community).
+_FROM_COMMUNITY = {
+    "community": "pk", "street": "street", "district": "street__district",
+    "city": "street__district__city",
+}
+TREND_MONTHS = 12
+RED = "red"
+
+
+# ---------------------------------------------------------------------------
+# Units: the node a dashboard shows, checked against the user's scope
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    level: str
+    id: int
+    name: str
+    obj: Model
+    # (level, id, name, may the user open it) of the ancestors, top first
+    ancestors: tuple = ()
+
+    @property
+    def level_label(self):
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def child_level(self) -> str | None:
+        return CHILD_LEVEL.get(self.level)
+
+    def compound_q(self, path: str = "") -> Q:
+        """Filter for a model whose ORM path to its compound is ``path`` ("" for Compound
+        itself): the compounds under this unit."""
+        relative = _FROM_COMPOUND[self.level]
+        return Q(**{f"{path}__{relative}" if path else relative: self.id})
+
+    def community_q(self, path: str = "") -> Q:
+        """Filter for a model whose ORM path to its community is ``path`` ("" for Community
+        itself): the communities under this unit (a compound: its own community)."""
+        if self.level == "compound":
+            return Q(**{f"{path}__pk" if path else "pk": self.obj.community_id})
+        relative = _FROM_COMMUNITY[self.level]
+        return Q(**{f"{path}__{relative}" if path else relative: self.id})
+
+    def __str__(self):
+        return self.name
+
+
+def default_unit_ref(user) -> tuple[str, int] | None:
+    """The unit a user's dashboard opens on: their own node; a superuser's first city."""
+    scope = scope_for_user(user)
+    if scope.is_everything:
+        first = City.objects.order_by("name").values_list("pk", flat=True).first()
+        return ("city", first) if first else None
+    if scope.level in LEVELS:
+        return scope.level, scope.node_id
+    return None
+
+
+def unit_get(*, user, level: str, unit_id: int) -> Unit:
+    """The unit at ``level`` with id ``unit_id`` if it lies in the user's scope, else 404."""
+    if level not in LEVELS:
+        raise Http404(_("No such record in your area."))
+    paths = [path for _level, path in _ANCESTORS[level]]
+    model = LEVEL_MODELS[level]
+    obj = get_scoped_object_or_404(model.objects.select_related(*paths), user, pk=unit_id)
+    scope = scope_for_user(user)
+    own = LEVELS.index(scope.level) if scope.level in LEVELS else 0
+    ancestors = []
+    for index, (ancestor_level, path) in enumerate(_ANCESTORS[level]):
+        node = obj
+        for part in path.split("__"):
+            node = getattr(node, part)
+        ancestors.append((ancestor_level, node.pk, node.name,
+                          scope.is_everything or index >= own))
+    return Unit(level=level, id=obj.pk, name=obj.name, obj=obj, ancestors=tuple(ancestors))
+
+
+def city_choices(*, user) -> list[tuple[int, str]]:
+    """The cities a superuser may pick from (officials see only their own node)."""
+    return list(scope_queryset(City.objects.order_by("name"), user).values_list("pk", "name"))
+
+
+def unit_children(*, user, unit: Unit) -> list[tuple[int, str]]:
+    """(id, name) of the units one level down, in the user's scope."""
+    child = unit.child_level
+    if child is None:
+        return []
+    parent_field = {"district": "city_id", "street": "district_id",
+                    "community": "street_id", "compound": "community_id"}[child]
+    qs = LEVEL_MODELS[child].objects.filter(**{parent_field: unit.id})
+    return list(scope_queryset(qs, user).order_by("name").values_list("pk", "name"))
+
+
+# ---------------------------------------------------------------------------
+# Periods and formatting
+# ---------------------------------------------------------------------------
+
+
+def current_month() -> date:
+    return month_of(local_today())
+
+
+def trend_months(period: date) -> list[date]:
+    """The 12 months ending with ``period``, oldest first."""
+    return recent_months(TREND_MONTHS, today=period)
+
+
+def format_value(definition: MetricDefinition, value: Decimal | None) -> str:
+    if value is None:
+        return _("no data")
+    if definition.unit == "%":
+        return f"{value * 100:.1f}%"
+    if definition.code == "resolution_hours_avg":
+        return _("%(value)s h") % {"value": f"{value:.1f}"}
+    return f"{value:.2f}"
+
+
+def format_change(definition: MetricDefinition, change: Decimal | None) -> str:
+    if change is None:
+        return ""
+    if definition.unit == "%":
+        return _("%(change)s pp") % {"change": f"{change * 100:+.1f}"}
+    if definition.code == "resolution_hours_avg":
+        return _("%(value)s h") % {"value": f"{change:+.1f}"}
+    return f"{change:+.2f}"
+
+
+def chart_number(definition: MetricDefinition, value: Decimal | None) -> float | None:
+    """The value as the charts plot it (percentages for rates)."""
+    if value is None:
+        return None
+    if definition.unit == "%":
+        return round(float(value) * 100, 2)
+    return round(float(value), 2)
+
+
+def unit_note(definition: MetricDefinition) -> str:
+    """What the number is in (shown under a card's value)."""
+    if definition.unit == "%":
+        return ""
+    return str(definition.unit)
+
+
+def _snapshots(user):
+    return scope_queryset(MetricSnapshot.objects.all(), user)
+
+
+# ---------------------------------------------------------------------------
+# Cards and trends: one query for the unit's 12 months
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Card:
+    definition: MetricDefinition
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    previous: Decimal | None
+    computed_at: datetime | None
+    # "up", "down", "flat" or "" (no comparison)
+    direction: str = ""
+    # "good", "bad" or "" (unchanged or no comparison)
+    quality: str = ""
+    change: Decimal | None = None
+    # "两升一降": "up"/"down" for the three marked metrics
+    target: str = ""
+    rating: str = ""
+
+    @property
+    def code(self):
+        return self.definition.code
+
+    @property
+    def label(self):
+        return self.definition.label
+
+    @property
+    def display(self) -> str:
+        return format_value(self.definition, self.value)
+
+    @property
+    def previous_display(self) -> str:
+        return format_value(self.definition, self.previous)
+
+    @property
+    def change_display(self) -> str:
+        return format_change(self.definition, self.change)
+
+    @property
+    def unit_note(self) -> str:
+        return unit_note(self.definition)
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+    @property
+    def target_met(self) -> bool | None:
+        if not self.target or not self.direction:
+            return None
+        return self.direction == self.target
+
+    @property
+    def rating_label(self) -> str:
+        return {"green": _("good"), "amber": _("fair"), "red": _("poor")}.get(self.rating, "")
+
+
+def unit_series(*, user, unit: Unit, months: list[date]) -> dict:
+    """{(metric, period): row} of the unit's own snapshot rows over ``months``: one query."""
+    rows = _snapshots(user).filter(
+        scope_level=unit.level, scope_id=unit.id, dimension="", period__in=months
+    ).values("metric", "period", "numerator", "denominator", "value", "computed_at")
+    return {(r["metric"], r["period"]): r for r in rows}
+
+
+def metric_cards(*, series: dict, period: date) -> list[Card]:
+    previous_month = recent_months(2, today=period)[0]
+    cards = []
+    for code, definition in METRICS.items():
+        row = series.get((code, period))
+        before = series.get((code, previous_month))
+        value = row["value"] if row else None
+        previous = before["value"] if before else None
+        card = Card(
+            definition=definition, value=value,
+            numerator=row["numerator"] if row else None,
+            denominator=row["denominator"] if row else None,
+            previous=previous, computed_at=row["computed_at"] if row else None,
+            target=TWO_UP_ONE_DOWN.get(code, ""), rating=rating(definition, value),
+        )
+        if value is not None and previous is not None:
+            card.change = value - previous
+            if card.change > 0:
+                card.direction = "up"
+            elif card.change < 0:
+                card.direction = "down"
+            else:
+                card.direction = "flat"
+            if card.direction != "flat":
+                better = (card.direction == "up") == definition.higher_is_better
+                card.quality = "good" if better else "bad"
+        cards.append(card)
+    return cards
+
+
+def two_up_one_down(cards: list[Card]) -> dict:
+    """How many of the three "两升一降" goals moved the right way this month."""
+    marked = [c for c in cards if c.target]
+    return {
+        "met": sum(1 for c in marked if c.target_met),
+        "total": len(marked),
+        "compared": sum(1 for c in marked if c.target_met is not None),
+    }
+
+
+def computed_at(series: dict, period: date) -> datetime | None:
+    stamps = [r["computed_at"] for (_code, p), r in series.items() if p == period]
+    return max(stamps) if stamps else None
+
+
+@dataclass
+class TrendPoint:
+    period: date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    display: str
+
+
+def metric_trend(*, series: dict, months: list[date], code: str) -> list[TrendPoint]:
+    definition = METRICS[code]
+    points = []
+    for month in months:
+        row = series.get((code, month))
+        value = row["value"] if row else None
+        points.append(TrendPoint(
+            period=month, value=value, numerator=row["numerator"] if row else None,
+            denominator=row["denominator"] if row else None,
+            display=format_value(definition, value),
+        ))
+    return points
+
+
+# ---------------------------------------------------------------------------
+# Ranking of the child units
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RankedUnit:
+    id: int
+    name: str
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal
+    display: str
+    rating: str
+    rank: int | None = None
+
+
+RANK_ORDERS = ("best", "worst", "name", "sample")
+
+
+def ranking(*, user, unit: Unit, period: date, code: str, order: str = "best",
+            children: list[tuple[int, str]] | None = None) -> dict:
+    """The child units on metric ``code``: ``ranked`` (denominator at least the minimum
+    sample) and ``below_sample`` (listed apart, with their sample). One query (plus the
+    children when not given)."""
+    definition = METRICS[code]
+    child = unit.child_level
+    if child is None:
+        return {"level": None, "ranked": [], "below_sample": [], "min_sample": None}
+    if children is None:
+        children = unit_children(user=user, unit=unit)
+    names = dict(children)
+    rows = _snapshots(user).filter(
+        metric=code, period=period, scope_level=child, dimension="", scope_id__in=list(names),
+    ).values_list("scope_id", "numerator", "denominator", "value")
+    found = {scope_id: (num, den, value) for scope_id, num, den, value in rows}
+    threshold = min_sample(code)
+    ranked, below = [], []
+    zero = Decimal("0")
+    for pk, name in children:
+        num, den, value = found.get(pk, (zero, zero, None))
+        entry = RankedUnit(id=pk, name=name, value=value, numerator=num, denominator=den,
+                           display=format_value(definition, value),
+                           rating=rating(definition, value))
+        (ranked if value is not None and den >= threshold else below).append(entry)
+    # Best first: the rank is always by merit, whatever order the table is shown in.
+    sign = -1 if definition.higher_is_better else 1
+    best_first = sorted(ranked, key=lambda r: (sign * r.value, r.name))
+    for position, entry in enumerate(best_first, start=1):
+        entry.rank = position
+    if order == "worst":
+        ranked = list(reversed(best_first))
+    elif order == "name":
+        ranked = sorted(best_first, key=lambda r: r.name)
+    elif order == "sample":
+        ranked = sorted(best_first, key=lambda r: (-r.denominator, r.name))
+    else:
+        ranked = best_first
+    below.sort(key=lambda r: (-r.denominator, r.name))
+    return {"level": child, "ranked": ranked, "below_sample": below, "min_sample": threshold}
+
+
+# ---------------------------------------------------------------------------
+# The management modes compared
+# ---------------------------------------------------------------------------
+
+
+def mode_groups() -> list[tuple[str, str]]:
+    """The columns of the comparison: the three Red Property modes, the three together,
+    market firms, no property management."""
+    labels = dict(ManagementMode.choices)
+    return [
+        *((str(m), labels[m]) for m in RED_PROPERTY_MODES),
+        (RED, _("Red Property (three modes)")),
+        (ManagementMode.MARKET.value, labels[ManagementMode.MARKET]),
+        (ManagementMode.NONE.value, labels[ManagementMode.NONE]),
+    ]
+
+
+@dataclass
+class ModeCell:
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal
+    display: str
+    rating: str
+
+
+def mode_comparison(*, user, unit: Unit, period: date) -> dict:
+    """Every metric by management mode for the unit's compounds in ``period``, as ratios of
+    sums. Districts and cities have mode rows; below, the unit's compound rows are grouped
+    by their mode. One query either way."""
+    base = _snapshots(user).filter(period=period)
+    if unit.level in ("district", "city"):
+        sums = base.filter(
+            scope_level=unit.level, scope_id=unit.id, dimension="mode"
+        ).values_list("metric", "dimension_value", "numerator", "denominator")
+    else:
+        compounds = base.filter(scope_level="compound", dimension="")
+        if unit.level == "compound":
+            compounds = compounds.filter(scope_id=unit.id)
+        else:
+            compounds = compounds.filter(**{f"{unit.level}_id": unit.id})
+        sums = compounds.values("metric", "mode").annotate(
+            num=Sum("numerator"), den=Sum("denominator")
+        ).order_by().values_list("metric", "mode", "num", "den")
+    figures: dict = defaultdict(lambda: [Decimal("0"), Decimal("0")])
+    red = {str(m) for m in RED_PROPERTY_MODES}
+    for code, mode, num, den in sums:
+        if code not in METRICS:
+            continue
+        for key in (mode, RED) if mode in red else (mode,):
+            figures[(code, key)][0] += num or 0
+            figures[(code, key)][1] += den or 0
+    groups = mode_groups()
+    rows = []
+    for code, definition in METRICS.items():
+        cells = []
+        for key, _label in groups:
+            num, den = figures.get((code, key), (Decimal("0"), Decimal("0")))
+            value = definition.value(num, den)
+            cells.append(ModeCell(value=value, numerator=num, denominator=den,
+                                  display=format_value(definition, value),
+                                  rating=rating(definition, value)))
+        rows.append({"definition": definition, "cells": cells})
+    return {"groups": groups, "rows": rows}
+
+
+def mode_chart(comparison: dict, code: str) -> dict:
+    """Data for the mode comparison chart of one metric."""
+    row = next(r for r in comparison["rows"] if r["definition"].code == code)
+    definition = row["definition"]
+    return {
+        "labels": [str(label) for _key, label in comparison["groups"]],
+        "values": [chart_number(definition, c.value) for c in row["cells"]],
+        "metric": str(definition.label),
+        "percent": definition.unit == "%",
+    }
+
+
+# ---------------------------------------------------------------------------
+# Before / after: compounds whose mode changed within the 12 months
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ModeChange:
+    compound_id: int
+    name: str
+    community: str
+    from_mode: str
+    to_mode: str
+    changed_in: date
+    # code -> (before value, after value, before denominator, after denominator)
+    figures: dict = field(default_factory=dict)
+
+    def for_metric(self, code: str) -> dict:
+        definition = METRICS[code]
+        before, after, before_den, after_den = self.figures.get(
+            code, (None, None, Decimal("0"), Decimal("0"))
+        )
+        change = after - before if before is not None and after is not None else None
+        quality = ""
+        if change:
+            quality = "good" if (change > 0) == definition.higher_is_better else "bad"
+        return {
+            "before": format_value(definition, before), "after": format_value(definition, after),
+            "before_sample": before_den, "after_sample": after_den,
+            "change": format_change(definition, change), "quality": quality,
+        }
+
+
+def mode_changes(*, user, unit: Unit, months: list[date]) -> list[ModeChange]:
+    """Compounds under the unit whose management mode changed within ``months``, with each
+    metric before the change (the months in the old mode) and after it (from the month the
+    new mode began): ratios of sums of the compound's monthly rows. Two queries."""
+    compound_rows = _snapshots(user).filter(
+        scope_level="compound", dimension="", period__in=months
+    )
+    if unit.level == "compound":
+        compound_rows = compound_rows.filter(scope_id=unit.id)
+    else:
+        compound_rows = compound_rows.filter(**{f"{unit.level}_id": unit.id})
+    changed = (
+        compound_rows.values("scope_id").annotate(modes=Count("mode", distinct=True))
+        .filter(modes__gt=1).values("scope_id")
+    )
+    rows = compound_rows.filter(scope_id__in=changed).order_by("scope_id", "period").values_list(
+        "scope_id", "period", "mode", "metric", "numerator", "denominator"
+    )
+    by_compound: dict = defaultdict(list)
+    for row in rows:
+        by_compound[row[0]].append(row[1:])
+    if not by_compound:
+        return []
+    names = {
+        pk: (name, community)
+        for pk, name, community in Compound.objects.filter(pk__in=list(by_compound))
+        .values_list("pk", "name", "community__name")
+    }
+    labels = dict(ManagementMode.choices)
+    changes = []
+    for pk, entries in by_compound.items():
+        mode_of_month = {}
+        for period, mode, *_rest in entries:
+            mode_of_month.setdefault(period, mode)
+        ordered = sorted(mode_of_month)
+        first_mode, last_mode = mode_of_month[ordered[0]], mode_of_month[ordered[-1]]
+        # Before: the months up to the first change; after: from the last change on.
+        first_change = next(p for p in ordered if mode_of_month[p] != first_mode)
+        last_change = ordered[-1]
+        for p in reversed(ordered):
+            if mode_of_month[p] != last_mode:
+                break
+            last_change = p
+        sums: dict = defaultdict(lambda: [Decimal("0")] * 4)
+        for period, _mode, code, num, den in entries:
+            if code not in METRICS:
+                continue
+            if period < first_change:
+                sums[code][0] += num
+                sums[code][1] += den
+            elif period >= last_change:
+                sums[code][2] += num
+                sums[code][3] += den
+        name, community = names.get(pk, (str(pk), ""))
+        change = ModeChange(
+            compound_id=pk, name=name, community=community,
+            from_mode=str(labels.get(first_mode, first_mode)),
+            to_mode=str(labels.get(last_mode, last_mode)), changed_in=last_change,
+        )
+        for code, (b_num, b_den, a_num, a_den) in sums.items():
+            definition = METRICS[code]
+            change.figures[code] = (definition.value(b_num, b_den),
+                                    definition.value(a_num, a_den), b_den, a_den)
+        changes.append(change)
+    changes.sort(key=lambda c: (c.community, c.name))
+    return changes
+
+
+# ---------------------------------------------------------------------------
+# Headline cards for the admin index
+# ---------------------------------------------------------------------------
+
+
+def headline(*, user) -> dict | None:
+    """The cards of the user's own unit for the current month, or None without a unit."""
+    if not user.has_perm("communities.view_dashboard"):
+        return None
+    ref = default_unit_ref(user)
+    if ref is None or ref[1] is None:
+        return None
+    try:
+        unit = unit_get(user=user, level=ref[0], unit_id=ref[1])
+    except Http404:
+        return None
+    period = current_month()
+    series = unit_series(user=user, unit=unit, months=recent_months(2, today=period))
+    return {"unit": unit, "period": period, "cards": metric_cards(series=series, period=period),
+            "computed_at": computed_at(series, period)}

@@ -1,0 +1,7 @@
+"""The communities app's own links in the staff menu (``navigation.py`` is the registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .navigation import staff_link
+
+staff_link(_("Dashboard"), "dashboard", permission="communities.view_dashboard", order=5)

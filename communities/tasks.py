@@ -1,0 +1,25 @@
+"""Celery tasks of the metrics engine: thin wrappers over communities.snapshots."""
+
+from datetime import date
+
+from celery import shared_task
+
+from . import snapshots
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_month(period: str) -> int:
+    """Full recompute of one month ("YYYY-MM-01")."""
+    return snapshots.refresh_month(period=date.fromisoformat(period))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_recent(months: int = 13) -> list[str]:
+    """Nightly: the last ``months`` months, in full."""
+    return [p.isoformat() for p in snapshots.refresh_recent(months)]
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_dirty_metrics() -> int:
+    """Every minute: only the compound-months marked dirty, and their ancestors."""
+    return snapshots.refresh_dirty()

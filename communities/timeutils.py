@@ -1,0 +1,49 @@
+"""Local time of the portal (DESIGN §3: Asia/Shanghai; a month is a calendar month there)."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local(moment: datetime) -> datetime:
+    """An aware datetime in the portal's zone."""
+    return timezone.localtime(moment, local_zone())
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    return local(now or timezone.now())
+
+
+def local_today(now: datetime | None = None) -> date:
+    return local_now(now).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """00:00:00 local of ``day`` as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=local_zone())
+
+
+def month_start(year: int, month: int) -> date:
+    return date(year, month, 1)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar month, local, as aware datetimes."""
+    first = date(year, month, 1)
+    return start_of_day(first), start_of_day(next_month(first))
+
+
+def days(start: date, end: date):
+    """Every date from ``start`` to ``end`` inclusive."""
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)

@@ -1,0 +1,110 @@
+"""Notifying residents (and handlers) by text message.
+
+A notifier has one method, ``send(phone=, message=)``. The backend is chosen by
+``settings.NOTIFIER_BACKEND``: ``LoggingNotifier`` (default: writes to the log, the
+phone number masked) or ``SmsGatewayNotifier`` (POSTs JSON to
+``settings.SMS_GATEWAY_URL`` with ``settings.SMS_GATEWAY_TOKEN``). Messages are
+composed in Chinese whatever the language of the request that caused them.
+"""
+
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from communities.validators import mask_phone, normalise_phone
+
+logger = logging.getLogger("complaints.notifications")
+
+DEFAULT_BACKEND = "complaints.notifications.LoggingNotifier"
+
+
+class NotificationError(Exception):
+    """A message could not be delivered now; the task retries it."""
+
+
+class LoggingNotifier:
+    def send(self, *, phone: str, message: str) -> None:
+        logger.info("SMS to %s: %s", mask_phone(phone), message)
+
+
+class SmsGatewayNotifier:
+    """POSTs {"phone", "message"} as JSON to an SMS gateway; any non-2xx is an error."""
+
+    def __init__(self, url: str | None = None, token: str | None = None, timeout: float = 5):
+        self.url = url or getattr(settings, "SMS_GATEWAY_URL", "")
+        self.token = token if token is not None else getattr(settings, "SMS_GATEWAY_TOKEN", "")
+        self.timeout = timeout
+
+    def send(self, *, phone: str, message: str) -> None:
+        if not self.url:
+            raise NotificationError("SMS_GATEWAY_URL is not configured")
+        body = json.dumps(
+            {"phone": normalise_phone(phone), "message": message}, ensure_ascii=False
+        ).encode()
+        request = urllib.request.Request(
+            self.url, data=body, method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8",
+                     "Authorization": f"Bearer {self.token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise NotificationError(f"SMS gateway unreachable: {exc}") from None
+        if not 200 <= status < 300:
+            raise NotificationError(f"SMS gateway answered {status}")
+        logger.info("SMS to %s sent through the gateway", mask_phone(phone))
+
+
+def get_notifier():
+    return import_string(getattr(settings, "NOTIFIER_BACKEND", "") or DEFAULT_BACKEND)()
+
+
+def resident_message(complaint, kind: str) -> str:
+    """The Chinese text message for ``kind`` of event on ``complaint``."""
+    with translation.override("zh-hans"):
+        params = {
+            "code": complaint.tracking_code,
+            "category": complaint.category.name,
+            "compound": complaint.compound.name,
+        }
+        texts = {
+            "created": _(
+                "Your request about %(category)s in %(compound)s has been received. "
+                "Tracking code %(code)s; look it up with the last four digits of your phone."
+            ),
+            "accepted": _("Your request %(code)s has been accepted and will be handled."),
+            "dispatched": _("Your request %(code)s has been passed to the people who will fix it."),
+            "resolved": _(
+                "Your request %(code)s has been dealt with. Please tell us within 7 days "
+                "whether it is resolved and how satisfied you are."
+            ),
+            "rejected": _("Your request %(code)s was not accepted: %(reason)s"),
+            "reopened": _("Your request %(code)s has been reopened and will be handled again."),
+            "closed": _("Your request %(code)s is closed. Thank you."),
+        }
+        params["reason"] = complaint.rejection_reason
+        return texts[kind] % params
+
+
+def handler_message(complaint, alert_label: str) -> str:
+    with translation.override("zh-hans"):
+        return _("%(alert)s: request %(code)s (%(category)s, %(compound)s), due %(due)s.") % {
+            "alert": alert_label,
+            "code": complaint.tracking_code,
+            "category": complaint.category.name,
+            "compound": complaint.compound.name,
+            "due": timezone.localtime(complaint.resolve_deadline).strftime("%Y-%m-%d %H:%M"),
+        }
+
+
+RESIDENT_NOTICE_KINDS = ("created", "accepted", "dispatched", "resolved", "rejected",
+                         "reopened", "closed")

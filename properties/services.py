@@ -1,0 +1,475 @@
+"""Every write of the properties app: one function per use case (DESIGN §2)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.errors import ApplicationError, ConflictError
+from communities.models import Compound, Household, ManagementMode
+from communities.scoping import scope_for_user
+from communities.snapshots import mark_dirty, mark_dirty_from
+
+from .attachments import checked_attachment
+from .imports import run_import
+from .models import (
+    ContractStatus,
+    Disclosure,
+    FeeBill,
+    Inspection,
+    InspectionItem,
+    OwnersCommittee,
+    Payment,
+    PropertyFirm,
+    RenovationProject,
+    ServiceContract,
+)
+
+
+def _save_validated(obj, **kwargs):
+    obj.full_clean()
+    obj.save(**kwargs)
+    return obj
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# Property firms ------------------------------------------------------------------------
+
+FIRM_FIELDS = (
+    "name", "credit_code", "ownership", "contact_person", "contact_phone", "address",
+    "red_standing", "red_standing_year",
+)
+
+
+@transaction.atomic
+def firm_create(
+    *,
+    name: str,
+    credit_code: str,
+    ownership: str,
+    contact_person: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    red_standing: str = "",
+    red_standing_year: int | None = None,
+) -> PropertyFirm:
+    """Register a firm; a code failing the GB 32100-2015 check character is refused."""
+    firm = PropertyFirm(
+        name=name.strip(), credit_code=(credit_code or "").strip().upper(), ownership=ownership,
+        contact_person=contact_person, contact_phone=contact_phone, address=address,
+        red_standing=red_standing, red_standing_year=red_standing_year,
+    )
+    return _save_validated(firm)
+
+
+@transaction.atomic
+def firm_update(*, firm: PropertyFirm, **changes) -> PropertyFirm:
+    unknown = set(changes) - set(FIRM_FIELDS)
+    if unknown:
+        raise ApplicationError(_("These firm fields cannot be changed here."))
+    firm = PropertyFirm.objects.select_for_update().get(pk=firm.pk)
+    for field, value in changes.items():
+        setattr(firm, field, value)
+    if "credit_code" in changes:
+        firm.credit_code = (firm.credit_code or "").strip().upper()
+    return _save_validated(firm, update_fields=list(changes))
+
+
+# Service contracts ---------------------------------------------------------------------
+
+
+def _lock_compound(compound: Compound) -> Compound:
+    """Lock the compound row: contract changes of one compound happen one at a time."""
+    return Compound.objects.select_for_update().get(pk=compound.pk)
+
+
+def _set_compound_mode(compound: Compound, mode: str) -> None:
+    if compound.management_mode != mode:
+        compound.management_mode = mode
+        compound.save(update_fields=["management_mode"])
+
+
+@transaction.atomic
+def contract_start(
+    *,
+    compound: Compound,
+    firm: PropertyFirm | None,
+    mode: str,
+    start_date: datetime.date,
+    fee_standard: Decimal,
+    actor=None,
+) -> ServiceContract:
+    """Start a contract: the compound's active contract (if any) ends the day before and is
+    kept as history; the compound's management mode follows the new contract."""
+    compound = _lock_compound(compound)
+    if mode in (ManagementMode.COMMUNITY_LED, ManagementMode.NONE) and firm is not None:
+        raise ApplicationError(
+            _("A community-led or no-management period has no property firm.")
+        )
+    current = (
+        ServiceContract.objects.select_for_update()
+        .filter(compound=compound, status=ContractStatus.ACTIVE)
+        .first()
+    )
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ApplicationError(
+                _("The new contract must start after the current one (started %(date)s).")
+                % {"date": current.start_date.isoformat()}
+            )
+        current.end_date = start_date - datetime.timedelta(days=1)
+        current.status = ContractStatus.ENDED
+        current.save(update_fields=["end_date", "status"])
+    contract = ServiceContract(
+        compound=compound, firm=firm, mode=mode, start_date=start_date,
+        fee_standard=fee_standard, status=ContractStatus.ACTIVE,
+    )
+    # The one-active-contract rule is held by the row lock above and, as a backstop, by
+    # the database constraint (an IntegrityError below); the other rules are checked here.
+    contract.full_clean(validate_constraints=False)
+    contract.validate_constraints(exclude={"status"})
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError:
+        raise ConflictError(
+            _("Another contract was just started for this compound; reload and try again.")
+        ) from None
+    _set_compound_mode(compound, mode)
+    mark_dirty_from(compound_id=compound.pk, since=min(start_date, timezone.localdate()))
+    return contract
+
+
+@transaction.atomic
+def contract_end(*, contract: ServiceContract, end_date: datetime.date) -> ServiceContract:
+    """End an active contract; with no contract following, the compound has no management."""
+    compound = _lock_compound(contract.compound)
+    contract = ServiceContract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status != ContractStatus.ACTIVE:
+        raise ConflictError(_("This contract has already ended."))
+    if end_date < contract.start_date:
+        raise ApplicationError(_("The end date cannot be before the start date."))
+    contract.end_date = end_date
+    contract.status = ContractStatus.ENDED
+    contract.save(update_fields=["end_date", "status"])
+    mark_dirty_from(compound_id=compound.pk, since=min(end_date, timezone.localdate()))
+    if not ServiceContract.objects.filter(
+        compound=compound, status=ContractStatus.ACTIVE
+    ).exists():
+        _set_compound_mode(compound, ManagementMode.NONE)
+    return contract
+
+
+def active_contract(compound_id: int) -> ServiceContract | None:
+    return (
+        ServiceContract.objects.select_related("firm")
+        .filter(compound_id=compound_id, status=ContractStatus.ACTIVE)
+        .first()
+    )
+
+
+# Owners' committees --------------------------------------------------------------------
+
+
+def _refresh_owners_organisation(compound: Compound, today: datetime.date) -> None:
+    current = any(
+        c.is_current_on(today) for c in OwnersCommittee.objects.filter(compound=compound)
+    )
+    if compound.has_owners_organisation != current:
+        compound.has_owners_organisation = current
+        compound.save(update_fields=["has_owners_organisation"])
+
+
+@transaction.atomic
+def owners_committee_create(
+    *,
+    compound: Compound,
+    kind: str,
+    term_start: datetime.date,
+    term_end: datetime.date | None,
+    members: int,
+    party_members: int = 0,
+) -> OwnersCommittee:
+    compound = _lock_compound(compound)
+    committee = _save_validated(
+        OwnersCommittee(
+            compound=compound, kind=kind, term_start=term_start, term_end=term_end,
+            members=members, party_members=party_members,
+        )
+    )
+    _refresh_owners_organisation(compound, _today())
+    return committee
+
+
+@transaction.atomic
+def owners_committee_update(*, committee: OwnersCommittee, **changes) -> OwnersCommittee:
+    allowed = {"kind", "term_start", "term_end", "members", "party_members"}
+    if set(changes) - allowed:
+        raise ApplicationError(_("These committee fields cannot be changed here."))
+    compound = _lock_compound(committee.compound)
+    committee = OwnersCommittee.objects.select_for_update().get(pk=committee.pk)
+    for field, value in changes.items():
+        setattr(committee, field, value)
+    _save_validated(committee, update_fields=list(changes))
+    _refresh_owners_organisation(compound, _today())
+    return committee
+
+
+def owners_organisation_refresh_all(*, today: datetime.date | None = None) -> int:
+    """Terms end by the calendar: recompute every compound's flag. Returns changes made."""
+    today = today or _today()
+    changed = 0
+    current_ids = {
+        c.compound_id
+        for c in OwnersCommittee.objects.only("compound_id", "term_start", "term_end")
+        if c.is_current_on(today)
+    }
+    with transaction.atomic():
+        changed += Compound.objects.filter(
+            pk__in=current_ids, has_owners_organisation=False
+        ).update(has_owners_organisation=True)
+        changed += Compound.objects.exclude(pk__in=current_ids).filter(
+            has_owners_organisation=True
+        ).update(has_owners_organisation=False)
+    return changed
+
+
+# Fee bills and payments ---------------------------------------------------------------
+
+
+@transaction.atomic
+def fee_bill_create(
+    *,
+    household: Household,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    amount_due: Decimal,
+    amount_waived: Decimal = Decimal("0"),
+) -> FeeBill:
+    bill = FeeBill(
+        household=household, compound_id=household.compound_id, period_start=period_start,
+        period_end=period_end, amount_due=amount_due, amount_waived=amount_waived,
+    )
+    _save_validated(bill)
+    mark_dirty(compound_id=bill.compound_id, when=bill.period_start)
+    return bill
+
+
+def paid_total(bill: FeeBill) -> Decimal:
+    """What has been paid on the bill, voided payments not counted."""
+    total = bill.payments.filter(voided_at__isnull=True).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0")
+
+
+@transaction.atomic
+def fee_bill_update_waiver(*, bill: FeeBill, amount_waived: Decimal) -> FeeBill:
+    bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
+    bill.amount_waived = amount_waived
+    bill.full_clean()
+    if paid_total(bill) > bill.amount_payable:
+        raise ApplicationError(
+            _("More has already been paid than the bill would ask for after this waiver.")
+        )
+    bill.save(update_fields=["amount_waived"])
+    mark_dirty(compound_id=bill.compound_id, when=bill.period_start)
+    return bill
+
+
+def overpayment_message(*, payable: Decimal, already_paid: Decimal, amount: Decimal) -> str:
+    return _(
+        "The payment of %(amount)s yuan would exceed the amount still owed "
+        "(%(outstanding)s yuan of %(payable)s yuan)."
+    ) % {
+        "amount": amount,
+        "outstanding": max(payable - already_paid, Decimal("0")),
+        "payable": payable,
+    }
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    bill: FeeBill,
+    amount: Decimal,
+    paid_at: datetime.datetime,
+    channel: str,
+    receipt_no: str,
+    actor=None,
+) -> Payment:
+    """Record money received. Refused if it takes the bill past due − waived."""
+    bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
+    already = paid_total(bill)
+    if amount is not None and amount > 0 and already + amount > bill.amount_payable:
+        raise ApplicationError(
+            overpayment_message(payable=bill.amount_payable, already_paid=already, amount=amount),
+            code="overpayment",
+        )
+    contract = active_contract(bill.compound_id)
+    payment = Payment(
+        bill=bill, compound_id=bill.compound_id,
+        firm_id=contract.firm_id if contract else None,
+        amount=amount, paid_at=paid_at, channel=channel, receipt_no=(receipt_no or "").strip(),
+        recorded_by=actor,
+    )
+    payment.full_clean()
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:
+        raise ConflictError(_("This receipt number has already been used.")) from None
+    mark_dirty(compound_id=bill.compound_id, when=bill.period_start)
+    return payment
+
+
+@transaction.atomic
+def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
+    """Void a payment: the row stays, with who voided it, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for voiding the payment."))
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.voided_at is not None:
+        raise ConflictError(_("This payment has already been voided."))
+    payment.voided_at = timezone.now()
+    payment.void_reason = reason[:200]
+    payment.voided_by = actor
+    payment.save(update_fields=["voided_at", "void_reason", "voided_by"])
+    mark_dirty(compound_id=payment.compound_id, when=payment.bill.period_start)
+    return payment
+
+
+# Disclosures --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disclosure_publish(
+    *,
+    compound: Compound,
+    item: str,
+    title: str,
+    text: str,
+    actor,
+    attachment=None,
+    published_at: datetime.datetime | None = None,
+    valid_until: datetime.date | None = None,
+) -> Disclosure:
+    """Publish a notice on the compound's board. The firm is the compound's contracted
+    firm; a community-led compound's notices are published by the community."""
+    contract = active_contract(compound.pk)
+    if contract is None:
+        raise ApplicationError(
+            _("This compound has no active service contract: there is nobody to disclose for.")
+        )
+    if contract.firm_id is not None and actor is not None and not actor.is_superuser:
+        scope = scope_for_user(actor)
+        if not (scope.level == "firm" and scope.node_id == contract.firm_id):
+            raise ApplicationError(
+                _("The notices of a compound served by a property firm are published by "
+                  "that firm.")
+            )
+    checked = checked_attachment(attachment) if attachment else None
+    disclosure = Disclosure(
+        compound=compound, firm_id=contract.firm_id, item=item, title=title, text=text,
+        published_at=published_at or timezone.now(), valid_until=valid_until,
+        published_by=actor,
+    )
+    disclosure.full_clean(exclude=["attachment"])
+    if checked is not None:
+        disclosure.attachment_type = checked.content_type
+        disclosure.attachment.save(checked.name, checked.file, save=False)
+    try:
+        disclosure.save()
+    except Exception:
+        if disclosure.attachment:
+            disclosure.attachment.delete(save=False)
+        raise
+    mark_dirty_from(compound_id=compound.pk, since=disclosure.published_at)
+    return disclosure
+
+
+# Inspections --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    contract: ServiceContract,
+    date: datetime.date,
+    inspector,
+    items: list[dict],
+    note: str = "",
+) -> Inspection:
+    """Record a fulfilment inspection with its items: dicts of clause, passed, note, photo."""
+    if not items:
+        raise ApplicationError(_("An inspection checks at least one item."))
+    inspection = _save_validated(
+        Inspection(
+            compound_id=contract.compound_id, contract=contract, date=date,
+            inspector=inspector, note=note,
+        )
+    )
+    for spec in items:
+        inspection_item_add(inspection=inspection, **spec)
+    return inspection
+
+
+@transaction.atomic
+def inspection_item_add(
+    *, inspection: Inspection, clause: str, passed: bool, note: str = "", photo=None
+) -> InspectionItem:
+    item = InspectionItem(inspection=inspection, clause=clause, passed=bool(passed), note=note)
+    if photo:
+        checked = checked_attachment(photo, images_only=True)
+        item.photo.save(checked.name, checked.file, save=False)
+    _save_validated(item)
+    mark_dirty(compound_id=inspection.compound_id, when=inspection.date)
+    return item
+
+
+# Renovation projects ------------------------------------------------------------------
+
+
+@transaction.atomic
+def renovation_project_create(
+    *,
+    compound: Compound,
+    year: int,
+    works: list[str],
+    budget: Decimal,
+    status: str = "planned",
+    completion_date: datetime.date | None = None,
+) -> RenovationProject:
+    return _save_validated(
+        RenovationProject(
+            compound=compound, year=year, works=list(works), budget=budget, status=status,
+            completion_date=completion_date,
+        )
+    )
+
+
+@transaction.atomic
+def renovation_project_update(*, project: RenovationProject, **changes) -> RenovationProject:
+    allowed = {"year", "works", "budget", "status", "completion_date"}
+    if set(changes) - allowed:
+        raise ApplicationError(_("These project fields cannot be changed here."))
+    project = RenovationProject.objects.select_for_update().get(pk=project.pk)
+    for field, value in changes.items():
+        setattr(project, field, value)
+    return _save_validated(project, update_fields=list(changes))
+
+
+# Imports ------------------------------------------------------------------------------
+
+
+def fee_import_file(*, kind: str, upload, file_name: str, actor):
+    """Import a bills or payments file: all rows or none, recorded as a FeeImport.
+
+    Runs in its own transaction (see ``properties.imports``); only compounds in the
+    actor's scope can be imported into."""
+    return run_import(kind=kind, upload=upload, file_name=file_name, user=actor)

@@ -1,0 +1,141 @@
+import csv
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from communities.errors import ApplicationError
+from communities.exports import xlsx_response
+from communities.models import Compound
+
+from . import selectors, services
+from .forms import DisclosureForm, FeeImportForm
+from .imports import template_headers
+from .models import Disclosure, ImportKind, ImportOutcome
+
+# Public ------------------------------------------------------------------------------
+
+
+def compound_notices(request, compound_id: int):
+    """The compound's public notice board (公示栏): phone-first, no login."""
+    compound = get_object_or_404(
+        Compound.objects.select_related("community__street__district"), pk=compound_id
+    )
+    return render(request, "properties/notice_board.html", selectors.notice_board(
+        compound=compound
+    ))
+
+
+def disclosure_attachment(request, compound_id: int, pk: int):
+    """A published notice's attachment, served with the type its content was checked to be."""
+    disclosure = get_object_or_404(
+        Disclosure, pk=pk, compound_id=compound_id, published_at__lte=timezone.now()
+    )
+    if not disclosure.attachment:
+        raise Http404(_("This notice has no attachment."))
+    response = FileResponse(
+        disclosure.attachment.open("rb"), content_type=disclosure.attachment_type
+    )
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Fee imports --------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@permission_required("properties.add_feeimport", raise_exception=True)
+def fee_import(request):
+    form = FeeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = services.fee_import_file(
+            kind=form.cleaned_data["kind"], upload=upload, file_name=upload.name,
+            actor=request.user,
+        )
+        if record.outcome == ImportOutcome.IMPORTED:
+            messages.success(
+                request, _("%(count)s rows imported.") % {"count": record.rows_imported}
+            )
+        else:
+            messages.error(request, _("Nothing was imported: correct the rows listed below."))
+        return redirect("fee-import-detail", pk=record.pk)
+    recent = selectors.fee_import_list(user=request.user).filter(uploaded_by=request.user)[:20]
+    return render(request, "properties/fee_import.html", {"form": form, "recent": recent})
+
+
+@never_cache
+@login_required
+@permission_required("properties.view_feeimport", raise_exception=True)
+def fee_import_detail(request, pk: int):
+    record = get_object_or_404(selectors.fee_import_list(user=request.user), pk=pk)
+    return render(request, "properties/fee_import_detail.html", {"record": record})
+
+
+@login_required
+@permission_required("properties.add_feeimport", raise_exception=True)
+def fee_import_template(request, kind: str, fmt: str):
+    if kind not in ImportKind.values:
+        raise Http404
+    headers = template_headers(kind)
+    label = str(ImportKind(kind).label)
+    filename = _("%(kind)s import template") % {"kind": label}
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(headers)
+        response = HttpResponse(
+            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.csv"
+        return response
+    return xlsx_response(
+        filename=f"{filename}.xlsx", sheet_title=label, headers=headers, rows=[]
+    )
+
+
+# Disclosures (staff) -----------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@permission_required("properties.view_disclosure", raise_exception=True)
+def disclosure_staff_list(request):
+    page = Paginator(selectors.disclosure_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "properties/disclosure_list.html", {"page": page})
+
+
+@never_cache
+@login_required
+@permission_required("properties.add_disclosure", raise_exception=True)
+def disclosure_create(request):
+    compounds = selectors.disclosure_compounds(user=request.user)
+    form = DisclosureForm(request.POST or None, request.FILES or None, compounds=compounds)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.disclosure_publish(
+                compound=data["compound"], item=data["item"], title=data["title"],
+                text=data["text"], attachment=data.get("attachment"),
+                valid_until=data.get("valid_until"), actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The notice is published on the compound's board."))
+            return redirect("disclosure-staff-list")
+    return render(request, "properties/disclosure_form.html", {"form": form})

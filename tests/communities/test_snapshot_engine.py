@@ -1,0 +1,99 @@
+"""The snapshot writer: compound rows, ratio-of-sums roll-ups, splits, incremental = full."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from communities import metric_families, snapshots
+from communities.models import DirtyCompoundMonth, MetricSnapshot
+
+pytestmark = pytest.mark.django_db
+MONTH = datetime.date(2026, 10, 1)
+
+
+@pytest.fixture
+def fake_family(monkeypatch, world):
+    """fee_collection_rate with figures held in a dict the test edits."""
+    figures = {}
+
+    def compute(period, as_of, compound_ids):
+        return {
+            (pk, code): value for (pk, code), value in figures.items()
+            if compound_ids is None or pk in compound_ids
+        }
+
+    family = metric_families.MetricFamily("fake", ("fee_collection_rate",), compute)
+    monkeypatch.setattr(metric_families, "_FAMILIES", {"fake": family})
+    monkeypatch.setattr(metric_families, "_CONTEXT", [])
+    return figures
+
+
+def _value(level, scope_id, dimension="", dimension_value=""):
+    return MetricSnapshot.objects.get(
+        metric="fee_collection_rate", period=MONTH, scope_level=level, scope_id=scope_id,
+        dimension=dimension, dimension_value=dimension_value,
+    )
+
+
+def test_rollup_is_ratio_of_sums_not_mean_of_rates(world, fake_family):
+    a1a, a1b = world.compounds["A1a-c-p"], world.compounds["A1b-c-p"]
+    fake_family[(a1a.pk, "fee_collection_rate")] = (Decimal("90"), Decimal("100"))  # 90 %
+    fake_family[(a1b.pk, "fee_collection_rate")] = (Decimal("10"), Decimal("900"))  # 1.1 %
+    snapshots.refresh_month(period=MONTH)
+    district = _value("district", world.districts["A1"].pk)
+    # (90 + 10) / (100 + 900) = 10 %, not the mean of 90 % and 1.1 %
+    assert (district.numerator, district.denominator) == (Decimal("100"), Decimal("1000"))
+    assert district.value == Decimal("0.1000")
+    assert _value("compound", a1a.pk).value == Decimal("0.9000")
+    by_mode = _value("district", world.districts["A1"].pk, "mode", "none")
+    assert by_mode.value == Decimal("0.1000")
+
+
+def test_zero_denominator_is_no_data(world, fake_family):
+    snapshots.refresh_month(period=MONTH)
+    row = _value("compound", world.compounds["B1a-c-p"].pk)
+    assert row.denominator == 0 and row.value is None
+    assert _value("city", world.cities["B"].pk).value is None
+
+
+def test_running_twice_gives_identical_rows(world, fake_family):
+    fake_family[(world.compounds["A1a-c-p"].pk, "fee_collection_rate")] = (
+        Decimal("3"), Decimal("4"),
+    )
+    snapshots.refresh_month(period=MONTH)
+    first = set(MetricSnapshot.objects.values_list(
+        "scope_level", "scope_id", "dimension", "dimension_value", "numerator", "denominator",
+        "value",
+    ))
+    snapshots.refresh_month(period=MONTH)
+    second = set(MetricSnapshot.objects.values_list(
+        "scope_level", "scope_id", "dimension", "dimension_value", "numerator", "denominator",
+        "value",
+    ))
+    assert first == second
+
+
+def test_incremental_refresh_equals_full(world, fake_family):
+    a1a = world.compounds["A1a-c-p"]
+    fake_family[(a1a.pk, "fee_collection_rate")] = (Decimal("1"), Decimal("2"))
+    snapshots.refresh_month(period=MONTH)
+    fake_family[(a1a.pk, "fee_collection_rate")] = (Decimal("2"), Decimal("2"))
+    snapshots.mark_dirty(compound_id=a1a.pk, when=MONTH)
+    assert snapshots.refresh_dirty() == 1
+    assert DirtyCompoundMonth.objects.count() == 0
+    incremental = set(MetricSnapshot.objects.values_list(
+        "scope_level", "scope_id", "dimension", "dimension_value", "numerator", "denominator",
+    ))
+    snapshots.refresh_month(period=MONTH)
+    full = set(MetricSnapshot.objects.values_list(
+        "scope_level", "scope_id", "dimension", "dimension_value", "numerator", "denominator",
+    ))
+    assert incremental == full
+    assert _value("city", world.cities["A"].pk).value == Decimal("1.0000")
+
+
+def test_recent_months_end_with_the_current_month():
+    months = snapshots.recent_months(13, today=datetime.date(2026, 11, 24))
+    assert months[0] == datetime.date(2025, 11, 1) and months[-1] == datetime.date(2026, 11, 1)
+    assert len(months) == 13
