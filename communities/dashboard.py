@@ -560,7 +560,9 @@ def mode_changes(*, user, unit: Unit, months: list[date]) -> list[ModeChange]:
         ordered = sorted(mode_of_month)
         first_mode, last_mode = mode_of_month[ordered[0]], mode_of_month[ordered[-1]]
         # Before: the months up to the first change; after: from the last change on.
-        first_change = next(p for p in ordered if mode_of_month[p] != first_mode)
+        first_change = next((p for p in ordered if mode_of_month[p] != first_mode), None)
+        if first_change is None:
+            continue
         last_change = ordered[-1]
         for p in reversed(ordered):
             if mode_of_month[p] != last_mode:

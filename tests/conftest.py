@@ -72,6 +72,72 @@ def redis_url():
     return url
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager_by_default():
+    """Tasks run in-process unless a test asks for the real worker (``celery_worker``)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_url):
+    """A real Celery worker process on the Redis broker, using the test database.
+
+    The test's data must be committed (``transactional_db``) for the worker to see it.
+    The worker listens on a queue of its own (``worker.queue``; send with
+    ``task.apply_async(queue=worker.queue)``), so parallel test processes, each with its
+    own test database, never take each other's tasks.
+    """
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connection
+
+    from config.celery import app
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker:
+        require_service("this test needs a Celery broker (set CELERY_BROKER_URL)")
+    if connection.vendor != "postgresql":
+        require_service("a worker process needs the shared PostgreSQL test database")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+                        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue,
+         "-n", f"{queue}@%h", "--loglevel=WARNING"],
+        cwd=Path(__file__).resolve().parent.parent, env=env,
+    )
+    worker.queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[f"{queue}@{socket.gethostname()}"],
+                                   timeout=1):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        app.conf.task_always_eager = False
+        yield worker
+    finally:
+        app.conf.task_always_eager = True
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
 @pytest.fixture
 def world(db):
     """Two cities with the whole hierarchy and one user per role; see HierarchyFactory."""
