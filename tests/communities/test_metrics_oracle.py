@@ -142,17 +142,18 @@ def oracle(world):
     # --- inspections: P 3 of 4 items passed in September, Q 1 of 2 -------------------
     contracts = {c.compound_id: c for c in p.service_contracts.all()}
     contracts.update({c.compound_id: c for c in q.service_contracts.all()})
+    inspector = w.users["community_staff"]
     property_services.inspection_record(
-        contract=contracts[p.pk], date=datetime.date(2026, 9, 12), inspector=w.users["community_staff"],
+        contract=contracts[p.pk], date=datetime.date(2026, 9, 12), inspector=inspector,
         items=[{"clause": "保洁", "passed": True}, {"clause": "绿化", "passed": True},
                {"clause": "秩序", "passed": True}, {"clause": "维修", "passed": False}],
     )
     property_services.inspection_record(
-        contract=contracts[q.pk], date=datetime.date(2026, 9, 20), inspector=w.users["community_staff"],
+        contract=contracts[q.pk], date=datetime.date(2026, 9, 20), inspector=inspector,
         items=[{"clause": "保洁", "passed": True}, {"clause": "电梯", "passed": False}],
     )
     property_services.inspection_record(  # October: another month
-        contract=contracts[p.pk], date=datetime.date(2026, 10, 3), inspector=w.users["community_staff"],
+        contract=contracts[p.pk], date=datetime.date(2026, 10, 3), inspector=inspector,
         items=[{"clause": "保洁", "passed": False}],
     )
     assert FeeBill.objects.count() == 6 and Payment.objects.count() == 7
