@@ -23,3 +23,13 @@ def recompute_recent(months: int = 13) -> list[str]:
 def refresh_dirty_metrics() -> int:
     """Every minute: only the compound-months marked dirty, and their ancestors."""
     return snapshots.refresh_dirty()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_family(family: str, months: int = 13) -> list[str]:
+    """Nightly, one task per family (fee, complaints, disclosure, fulfilment), so each
+    can run on its own queue and worker."""
+    periods = snapshots.recent_months(months)
+    for period in periods:
+        snapshots.refresh_month(period=period, family_names={family})
+    return [p.isoformat() for p in periods]

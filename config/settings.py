@@ -184,10 +184,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.tasks.refresh_dirty_metrics",
         "schedule": 60,
     },
-    "metrics-recompute-recent": {
-        "task": "communities.tasks.recompute_recent",
+    "metrics-nightly-fee": {
+        "task": "communities.tasks.recompute_family",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"family": "fee", "months": 13},
+    },
+    "metrics-nightly-complaints": {
+        "task": "communities.tasks.recompute_family",
+        "schedule": crontab(hour=2, minute=10),
+        "kwargs": {"family": "complaints", "months": 13},
+    },
+    "metrics-nightly-disclosure": {
+        "task": "communities.tasks.recompute_family",
+        "schedule": crontab(hour=2, minute=20),
+        "kwargs": {"family": "disclosure", "months": 13},
+    },
+    "metrics-nightly-fulfilment": {
+        "task": "communities.tasks.recompute_family",
         "schedule": crontab(hour=2, minute=30),
-        "kwargs": {"months": 13},
+        "kwargs": {"family": "fulfilment", "months": 13},
     },
 }
 

@@ -97,3 +97,19 @@ def test_recent_months_end_with_the_current_month():
     months = snapshots.recent_months(13, today=datetime.date(2026, 11, 24))
     assert months[0] == datetime.date(2025, 11, 1) and months[-1] == datetime.date(2026, 11, 1)
     assert len(months) == 13
+
+
+def test_family_task_recomputes_only_its_family(world, fake_family, monkeypatch):
+    from communities.tasks import recompute_family
+
+    other = metric_families.MetricFamily(
+        "other", ("disclosure_rate",), lambda period, as_of, ids: {}
+    )
+    monkeypatch.setitem(metric_families._FAMILIES, "other", other)
+    fake_family[(world.compounds["A1a-c-p"].pk, "fee_collection_rate")] = (
+        Decimal("1"), Decimal("2"),
+    )
+    periods = recompute_family.delay("fake", months=2).get()
+    assert len(periods) == 2
+    assert MetricSnapshot.objects.filter(metric="fee_collection_rate").exists()
+    assert not MetricSnapshot.objects.filter(metric="disclosure_rate").exists()
