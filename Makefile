@@ -42,5 +42,9 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
 
+# PostgreSQL and Redis required (BENCH_PG, REDIS_URL); BENCH_LARGE=40000 for a quick run.
+bench: install
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

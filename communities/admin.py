@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import ScopedAdmin, masked
 from .models import (
+    AuditEvent,
     Building,
     City,
     Community,
@@ -166,14 +167,14 @@ class StaffAssignmentAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = staff_assignment_create(
-            user=obj.user, role=obj.role, node=obj.node, title=obj.title
+            user=obj.user, role=obj.role, node=obj.node, title=obj.title, actor=request.user
         )
         obj.pk = saved.pk
 
     @admin.action(description=_("End the selected assignments"), permissions=["add"])
     def end_assignments(self, request, queryset):
         for assignment in queryset:
-            staff_assignment_end(assignment=assignment)
+            staff_assignment_end(assignment=assignment, actor=request.user)
 
     actions = ["end_assignments"]
 
@@ -277,3 +278,27 @@ class ServiceRecordAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
             visitors=obj.visitors, room=obj.room, note=obj.note,
         )
         obj.pk = saved.pk
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ScopedAdmin):
+    """The audit trail: read-only for everyone; district officials see their district."""
+
+    list_display = ["at", "action", "actor_label", "object_type", "object_id", "district",
+                    "community", "compound", "ip_address"]
+    list_filter = ["action", "object_type", "district"]
+    search_fields = ["actor_label", "object_type", "object_id"]
+    list_select_related = ["district", "community", "compound"]
+    date_hierarchy = "at"
+    readonly_fields = ["at", "action", "actor", "actor_label", "object_type", "object_id",
+                       "city", "district", "community", "compound", "changes", "ip_address"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -54,6 +54,32 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._object_in_scope(request, obj)
 
+    # PII: whoever sees it unmasked leaves an audit event (communities.audit)
+    def _shows_pii(self, request) -> bool:
+        return bool(self.pii_fields) and can_view_pii(request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if change and obj is not None and self._shows_pii(request):
+            from .audit import record_pii_view
+
+            record_pii_view(request=request, obj=obj, fields=self.pii_fields)
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if getattr(response, "status_code", None) == 200 and self._shows_pii(request):
+            from .audit import record_pii_view, user_place
+
+            changelist = (getattr(response, "context_data", None) or {}).get("cl")
+            record_pii_view(
+                request=request, object_type=self.model._meta.label_lower,
+                place=user_place(request.user), fields=self.pii_fields,
+                count=getattr(changelist, "result_count", None),
+            )
+        return response
+
     # PII: masked display for users without the permission
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

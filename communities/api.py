@@ -28,6 +28,26 @@ class ScopedQuerysetMixin:
     def get_queryset(self):
         return scope_queryset(super().get_queryset(), self.request.user)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Reading unmasked personal data through the API leaves an audit event."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and self._shows_pii():
+            from .audit import record_pii_view, user_place
+
+            model = self.get_queryset().model
+            object_id = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+            record_pii_view(request=request, object_type=model._meta.label_lower,
+                            object_id=object_id, place=user_place(request.user))
+        return response
+
+    def _shows_pii(self) -> bool:
+        if not can_view_pii(self.request.user):
+            return False
+        model = getattr(getattr(self, "queryset", None), "model", None)
+        return model is VulnerableResident or bool(
+            self.get_serializer_context().get("show_pii")
+        )
+
 
 class DistrictSerializer(serializers.ModelSerializer):
     class Meta:

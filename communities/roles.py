@@ -81,3 +81,6 @@ grant(
     [R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF],
     "communities.view_dashboard",
 )
+
+# The audit trail (communities.audit): officials read their area's events, nobody writes.
+grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL], "communities.view_auditevent")

@@ -18,9 +18,11 @@ from .models import (
     StaffRole,
 )
 from .scoping import forget_scope
+from .validators import refuse_null_characters
 
 
 def _save_validated(obj, **kwargs):
+    refuse_null_characters(obj)  # before full_clean: its unique checks query the values
     obj.full_clean()
     obj.save(**kwargs)
     return obj
@@ -108,16 +110,28 @@ def grid_set_buildings(*, grid: Grid, buildings) -> Grid:
 
 
 @transaction.atomic
-def staff_assignment_create(*, user, role: str, node, title: str = "") -> StaffAssignment:
+def staff_assignment_create(*, user, role: str, node, title: str = "",
+                            actor=None) -> StaffAssignment:
     """Give ``user`` a role over ``node``; an earlier active assignment is ended."""
+    from . import audit
+    from .models import AuditAction
+
     field = ROLE_NODE_FIELD[StaffRole(role)]
     now = timezone.now()
-    StaffAssignment.objects.select_for_update().filter(user=user, ended_at__isnull=True).update(
-        ended_at=now
+    previous = list(
+        StaffAssignment.objects.select_for_update().filter(user=user, ended_at__isnull=True)
     )
+    StaffAssignment.objects.filter(pk__in=[a.pk for a in previous]).update(ended_at=now)
+    for ended in previous:
+        audit.record(action=AuditAction.ASSIGNMENT_ENDED, obj=ended, actor=actor,
+                     changes={"user": user.get_username(), "role": ended.role,
+                              "ended_at": [None, now]})
     assignment = _save_validated(
         StaffAssignment(user=user, role=role, title=title, **{field: node}),
     )
+    audit.record(action=AuditAction.ASSIGNMENT_CREATED, obj=assignment, actor=actor,
+                 changes={"user": user.get_username(), "role": [None, role],
+                          field: [None, node.pk], "title": [None, title]})
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -126,10 +140,16 @@ def staff_assignment_create(*, user, role: str, node, title: str = "") -> StaffA
 
 
 @transaction.atomic
-def staff_assignment_end(*, assignment: StaffAssignment) -> StaffAssignment:
+def staff_assignment_end(*, assignment: StaffAssignment, actor=None) -> StaffAssignment:
+    from . import audit
+    from .models import AuditAction
+
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
         assignment.save(update_fields=["ended_at"])
+        audit.record(action=AuditAction.ASSIGNMENT_ENDED, obj=assignment, actor=actor,
+                     changes={"user": assignment.user.get_username(), "role": assignment.role,
+                              "ended_at": [None, assignment.ended_at]})
     forget_scope(assignment.user)
     return assignment
 

@@ -37,3 +37,22 @@ def mask_phone(value: str) -> str:
     if MOBILE_RE.match(value):
         return f"{value[:3]}****{value[-4:]}"
     return "****" + value[-4:]
+
+
+def refuse_null_characters(obj) -> None:
+    """Refuse text fields holding NUL characters (PostgreSQL cannot store them) with a
+    validation message, as a form would; call before ``full_clean()`` in services."""
+    from django.core.validators import ProhibitNullCharactersValidator
+    from django.db.models import CharField, TextField
+
+    check = ProhibitNullCharactersValidator()
+    errors = {}
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname, None)
+        if isinstance(field, CharField | TextField) and isinstance(value, str):
+            try:
+                check(value)
+            except ValidationError as error:
+                errors[field.name] = error.messages
+    if errors:
+        raise ValidationError(errors)

@@ -94,6 +94,11 @@ def household_export(request):
         user=request.user, compound_id=_int_or_none(request.GET.get("compound"))
     )
     show_pii = selectors.can_view_pii(request.user)
+    if show_pii:
+        from .audit import record_pii_view, user_place
+
+        record_pii_view(request=request, object_type="communities.household", exported=True,
+                        place=user_place(request.user))
     rows = (
         (
             h.compound.name, h.building.name, h.unit, h.room, h.floor_area, h.owner_name,
@@ -169,6 +174,12 @@ def patrols(request):
     missed = selectors.missed_patrol_half_days(user=request.user, start=start, end=end)
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     rows = [(r, selectors.display_vulnerable(request.user, r)) for r in page]
+    if show_pii and rows:
+        from .audit import record_pii_view, user_place
+
+        record_pii_view(request=request, object_type="communities.vulnerableresident",
+                        place=user_place(request.user), fields=("name", "phone", "address"),
+                        count=len(rows))
     return render(request, "communities/patrols.html", {
         "form": form,
         "page": page,
@@ -194,6 +205,7 @@ def patrol_export(request):
     visits = scope_queryset(
         PatrolVisit.objects.select_related("resident__grid__community"), request.user
     ).order_by("-visited_at", "-pk")
+    _audit_vulnerable_export(request)
     rows = (
         (
             v.resident.grid.community.name, v.resident.grid.name,
@@ -222,6 +234,7 @@ def patrol_missed_export(request):
     end = local_today()
     start = end - timedelta(days=30)
     missed = selectors.missed_patrol_half_days(user=request.user, start=start, end=end)
+    _audit_vulnerable_export(request)
     rows = (
         (
             m["resident"].grid.community.name, m["resident"].grid.name,
@@ -235,6 +248,14 @@ def patrol_missed_export(request):
                _("missed half day")]
     return xlsx_response(filename=_("missed patrols") + ".xlsx",
                          sheet_title=_("missed patrols"), headers=headers, rows=rows)
+
+
+def _audit_vulnerable_export(request):
+    if selectors.can_view_pii(request.user):
+        from .audit import record_pii_view, user_place
+
+        record_pii_view(request=request, object_type="communities.vulnerableresident",
+                        place=user_place(request.user), fields=("name",), exported=True)
 
 
 def _half_day_labels():

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.scoping import lookups_via
@@ -463,3 +464,36 @@ class Open311ApiKey(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OutboxKind(models.TextChoices):
+    RESIDENT_NOTICE = "resident_notice", _("Text message to the resident")
+    HANDLER_ALERT = "handler_alert", _("Deadline alert to the handler")
+
+
+class OutboxMessage(models.Model):
+    """A text message owed, written in the same transaction as the change that owes it
+    (a transactional outbox): if the broker is down when the change commits, the row
+    stays unsent and ``complaints.tasks.flush_outbox`` queues it again later. A row is
+    delivered at most once (``sent_at`` is set under a row lock)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OutboxKind.choices)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE,
+                                  related_name="outbox_messages", verbose_name=_("complaint"))
+    event = models.CharField(_("event"), max_length=40)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True),
+                         name="complaints_outbox_unsent"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.event} #{self.complaint_id}"

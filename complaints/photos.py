@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from communities.uploads import contains_markup, has_data_after_end
+
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000  # about 7,700 × 5,200: more than any phone camera
 MAX_PHOTOS = 3
@@ -28,12 +30,14 @@ def clean_photo(uploaded) -> ContentFile:
             _("The photo “%(name)s” is larger than 5 MB; please send a smaller one."),
             code="photo_too_large", params={"name": name},
         )
+    if contains_markup(uploaded):  # an image that is also a web page (polyglot)
+        raise _not_an_image(name)
     try:
         uploaded.seek(0)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(uploaded)
-            if image.format not in FORMATS:
+            if image.format not in FORMATS or has_data_after_end(uploaded, image.format):
                 raise _not_an_image(name)
             width, height = image.size
             if width * height > MAX_PHOTO_PIXELS:

@@ -8,7 +8,6 @@ one timeline event and schedules the resident's text message after commit.
 
 import datetime
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,12 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities import audit
 from communities.errors import ApplicationError, ConflictError
-from communities.models import Grid, StaffRole
+from communities.models import AuditAction, Grid, StaffRole
 from communities.scoping import is_in_scope, scope_for_user
 from communities.snapshots import mark_dirty
+from communities.validators import refuse_null_characters
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
 
+from . import outbox
 from .deadlines import deadlines_for
 from .models import (
     OPEN_STATUSES,
@@ -36,6 +38,7 @@ from .models import (
     EventKind,
     FeedbackSource,
     HandlerKind,
+    OutboxKind,
     RejectionKind,
     Satisfaction,
     Status,
@@ -102,23 +105,42 @@ def _actor_role(actor) -> str:
 
 def _event(complaint, *, kind, actor=None, actor_role=None, note="", from_status="",
            to_status="", is_public=True, at=None) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint, kind=kind, actor=actor,
         actor_role=actor_role if actor_role is not None else _actor_role(actor),
         note=note, from_status=from_status, to_status=to_status, is_public=is_public,
         created_at=at or timezone.now(),
     )
+    if kind not in (EventKind.REMINDER, EventKind.ESCALATED):
+        _audit_transition(complaint, event)
+    return event
 
 
-def _enqueue_resident_notice(complaint_id: int, kind: str) -> None:
-    from .tasks import send_resident_notification
+def _remember_changes(complaint, fields: list[str]) -> None:
+    """Keep field → [old, new] of this save for the audit event of the transition."""
+    attnames = {f: Complaint._meta.get_field(f).attname for f in fields}
+    before = Complaint.objects.filter(pk=complaint.pk).values(*attnames.values()).first() or {}
+    pending = getattr(complaint, "_audit_changes", {})
+    for field, attname in attnames.items():
+        old, new = before.get(attname), getattr(complaint, attname)
+        if old != new:
+            pending[field] = [old, new]
+    complaint._audit_changes = pending
 
-    send_resident_notification.delay(complaint_id, kind)
+
+def _audit_transition(complaint, event) -> None:
+    changes = getattr(complaint, "_audit_changes", None) or {}
+    complaint._audit_changes = {}
+    if event.kind == EventKind.CREATED:
+        changes = {"status": [None, complaint.status], "reporter_phone": complaint.reporter_phone}
+    audit.record(action=AuditAction.COMPLAINT_TRANSITION, obj=complaint, actor=event.actor,
+                 changes={"event": event.kind, **changes})
 
 
 def _notify_resident(complaint, kind: str) -> None:
-    # robust: a message that cannot be queued never undoes (or hides) the saved change.
-    transaction.on_commit(partial(_enqueue_resident_notice, complaint.pk, kind), robust=True)
+    # Through the outbox: stored with the change, queued after commit, flushed again
+    # later if the broker was down; never undoes (or hides) the saved change.
+    outbox.enqueue(kind=OutboxKind.RESIDENT_NOTICE, complaint_id=complaint.pk, event=kind)
 
 
 def _forbidden():
@@ -194,6 +216,7 @@ def _authorise(actor, complaint, action: str) -> None:
 
 
 def _save(complaint, fields: list[str]) -> Complaint:
+    _remember_changes(complaint, fields)
     complaint.version += 1
     complaint.full_clean(validate_unique=False)
     complaint.save(update_fields=[*fields, "version", "updated_at"])
@@ -266,6 +289,7 @@ def complaint_create(
         received_at=received_at, response_deadline=response_by, resolve_deadline=resolve_by,
         created_by=actor, open311_client=open311_client,
     )
+    refuse_null_characters(complaint)  # before full_clean: its unique checks query values
     complaint.full_clean()
     complaint.save()
     mark_dirty(compound_id=complaint.compound_id, when=complaint.received_at)
@@ -571,12 +595,6 @@ def _alert_rules(now):
     ]
 
 
-def _enqueue_handler_alert(complaint_id: int, kind: str) -> None:
-    from .tasks import send_handler_alert
-
-    send_handler_alert.delay(complaint_id, kind)
-
-
 def complaint_sweep_deadlines(*, now: datetime.datetime | None = None,
                               batch: int = 500) -> dict[str, int]:
     """Remind handlers before a deadline, escalate overdue complaints to the community
@@ -620,8 +638,8 @@ def _raise_alert(complaint, *, kind, deadline, level) -> bool:
                 Complaint.objects.filter(pk=complaint.pk, escalation_level__lt=level).update(
                     escalation_level=level
                 )
-            transaction.on_commit(partial(_enqueue_handler_alert, complaint.pk, str(kind)),
-                                  robust=True)
+            outbox.enqueue(kind=OutboxKind.HANDLER_ALERT, complaint_id=complaint.pk,
+                           event=str(kind))
     except IntegrityError:
         return False  # another sweep sent it first
     return True

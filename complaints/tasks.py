@@ -4,47 +4,42 @@ from celery import shared_task
 
 from .notifications import NotificationError
 
+_RETRY = {"autoretry_for": (NotificationError,), "retry_backoff": 30,
+          "retry_backoff_max": 1800, "retry_jitter": True, "max_retries": 6,
+          "acks_late": True}
 
-@shared_task(
-    autoretry_for=(NotificationError,), retry_backoff=30, retry_backoff_max=1800,
-    retry_jitter=True, max_retries=6, acks_late=True,
-)
+
+@shared_task(**_RETRY)
 def send_resident_notification(complaint_id: int, kind: str) -> bool:
     """Text the resident about ``kind`` of event; retried with backoff when the gateway
     fails. Only ids travel through the broker, never a phone number."""
-    from .notifications import get_notifier, resident_message
-    from .selectors import complaint_for_notice
+    from .outbox import send_resident_notice
 
-    complaint = complaint_for_notice(complaint_id)
-    if complaint is None or not complaint.reporter_phone:
-        return False
-    get_notifier().send(phone=complaint.reporter_phone, message=resident_message(complaint, kind))
-    return True
+    return send_resident_notice(complaint_id, kind)
 
 
-@shared_task(
-    autoretry_for=(NotificationError,), retry_backoff=30, retry_backoff_max=1800,
-    retry_jitter=True, max_retries=6, acks_late=True,
-)
+@shared_task(**_RETRY)
 def send_handler_alert(complaint_id: int, kind: str) -> bool:
     """Tell the handler (or the unit a complaint was escalated to) about a deadline."""
-    from .models import AlertKind
-    from .notifications import get_notifier, handler_message
-    from .selectors import complaint_for_notice, handler_phone
+    from .outbox import send_handler_alert as send
 
-    complaint = complaint_for_notice(complaint_id)
-    if complaint is None:
-        return False
-    phones = {handler_phone(complaint)}
-    if kind in (AlertKind.RESPONSE_OVERDUE, AlertKind.RESOLVE_OVERDUE,
-                AlertKind.RESOLVE_BADLY_OVERDUE):
-        phones.add(complaint.compound.community.phone)  # escalated: the community too
-    phones.discard("")
-    message = handler_message(complaint, AlertKind(kind).label)
-    notifier = get_notifier()
-    for phone in sorted(phones):
-        notifier.send(phone=phone, message=message)
-    return bool(phones)
+    return send(complaint_id, kind)
+
+
+@shared_task(**_RETRY)
+def deliver_outbox_message(message_id: int) -> bool:
+    """Send one outbox message (once: the row is locked and skipped when sent)."""
+    from .outbox import deliver
+
+    return deliver(message_id)
+
+
+@shared_task(acks_late=True)
+def flush_outbox() -> int:
+    """Beat, every minute: queue again the messages the broker could not take."""
+    from .outbox import flush
+
+    return flush()
 
 
 @shared_task

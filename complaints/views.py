@@ -298,6 +298,12 @@ def queue_export(request):
     show_pii = can_view_pii(request.user)
     from communities.validators import mask_phone
 
+    if show_pii:
+        from communities.audit import record_pii_view, user_place
+
+        record_pii_view(request=request, object_type="complaints.complaint", exported=True,
+                        place=user_place(request.user), fields=("reporter_phone",))
+
     rows = (
         (
             c.tracking_code, c.received_at, c.compound.community.name, c.compound.name,
@@ -358,6 +364,10 @@ def _detail_context(request, complaint, bound_action=None, bound_form=None):
     events = list(complaint.events.all())
     for event in events:
         event.role_label = selectors.role_label(event.actor_role)
+    if can_view_pii(request.user) and complaint.reporter_phone:
+        from communities.audit import record_pii_view
+
+        record_pii_view(request=request, obj=complaint, fields=("reporter_phone",))
     return {
         "complaint": complaint,
         "phone": display_phone(request.user, complaint.reporter_phone),

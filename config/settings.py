@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "communities.middleware.SecondFactorRequiredMiddleware",
     "communities.middleware.StaffNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "communities.audit.AuditRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +142,15 @@ else:
         "OPTIONS": {"timeout": 20},
     }
 DATABASES = {"default": _database}
+# DATABASE_REPLICA_URL (optional): a read replica of the same database; dashboard reads
+# (metric snapshots) go there through config.db_router. Tests mirror it onto default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 
 # CACHES
 # https://docs.djangoproject.com/en/5.2/topics/cache/
@@ -167,12 +177,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a task not acknowledged within this many seconds (acks_late): keep it
+# longer than the slowest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # complaints: remind handlers before deadlines, escalate overdue complaints.
     "complaints-check-deadlines": {
         "task": "complaints.tasks.check_complaint_deadlines",
         "schedule": 15 * 60,
+    },
+    # complaints: queue again the text messages the broker could not take (outbox).
+    "complaints-flush-outbox": {
+        "task": "complaints.tasks.flush_outbox",
+        "schedule": 60,
     },
     # properties: owners' committee terms end by the calendar.
     "properties-refresh-owners-organisations": {

@@ -10,6 +10,7 @@ from communities import api as communities_api
 from communities import two_factor
 from communities import views as communities_views
 from complaints import api as complaints_api
+from config.health import healthz
 from party_orgs import api as party_orgs_api
 from properties import api as properties_api
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("accounts/otp/setup/", two_factor.otp_setup, name="otp-setup"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("favicon.ico", communities_views.favicon),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

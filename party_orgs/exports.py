@@ -38,6 +38,13 @@ def members(user):
     from communities.scoping import scope_queryset
 
     show_pii = can_view_pii(user)
+    if show_pii:
+        from communities import audit
+        from communities.models import AuditAction
+
+        audit.record(action=AuditAction.PII_EXPORTED, actor=user,
+                     object_type="party_orgs.partymember", place=audit.user_place(user),
+                     changes={"fields": "phone"})
     qs = (
         scope_queryset(PartyMember.objects.select_related("organization"), user)
         .annotate(household_count=Count("households", distinct=True))

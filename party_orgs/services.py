@@ -10,8 +10,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import audit
 from communities.errors import ApplicationError, ConflictError
-from communities.models import StaffRole
+from communities.models import AuditAction, StaffRole
 from communities.scoping import is_in_scope, scope_for_user
 from communities.timeutils import local, local_today
 
@@ -380,6 +381,7 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
         raise ApplicationError(_("Give the reason for returning the application."),
                                code="reason_required")
     _record_review(point, step=step, decision=decision, user=user, comment=comment)
+    before = point.status
     if decision == ReviewDecision.REJECTED:
         point.status = PointStatus.REJECTED
     elif step == ReviewStep.STREET_REVIEW:
@@ -387,6 +389,10 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
     else:
         point.status = PointStatus.APPROVED
         point.approved_on = local_today()
+    audit.record(action=AuditAction.REVIEW_DECISION, obj=point, actor=user, changes={
+        "step": step, "decision": decision, "status": [before, point.status],
+        "comment": comment,
+    })
     return _save_validated(point, update_fields=["status", "approved_on"])
 
 

@@ -3,6 +3,7 @@ the file name. Only PDF, JPEG and PNG, at most 10 MB; stored under a random name
 extension of what the file really is."""
 
 import uuid
+import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,10 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from communities.uploads import contains_markup, has_data_after_end
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # as for complaint photos: more than any phone camera
 
 PDF = ("application/pdf", "pdf")
 PNG = ("image/png", "png")
@@ -54,11 +58,24 @@ def checked_attachment(upload, *, images_only: bool = False) -> CheckedFile:
             else _("Only a PDF file or a JPEG/PNG image can be attached.")
         )
         raise ValidationError(message, code="file_type")
+    if contains_markup(upload) or has_data_after_end(upload, "PDF" if kind is PDF else ""):
+        # A polyglot (also a web page) or a truncated PDF.
+        raise ValidationError(
+            _("The image is damaged or not really a JPEG/PNG file.") if kind is not PDF
+            else _("Only a PDF file or a JPEG/PNG image can be attached."), code="file_type"
+        )
     if kind is not PDF:
         try:
-            with Image.open(upload) as image:
-                image.verify()
-                actual = (image.format or "").upper()
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:
+                    actual = (image.format or "").upper()
+                    width, height = image.size
+                    if width * height > MAX_IMAGE_PIXELS or has_data_after_end(upload, actual):
+                        raise ValueError("too many pixels or data after the image")
+                    upload.seek(0)
+                with Image.open(upload) as image:
+                    image.load()  # decode every pixel: a truncated image fails here
         except Exception:  # noqa: BLE001 - any decoding failure means "not an image"
             raise ValidationError(
                 _("The image is damaged or not really a JPEG/PNG file."), code="file_type"

@@ -619,6 +619,26 @@ class PaymentImporter(_Importer):
 
     def insert(self, payments):
         Payment.objects.bulk_create(payments, batch_size=BATCH_SIZE)
+        self._audit(payments)
+
+    def _audit(self, payments):
+        """One audit event per compound: how many payments and how much the file added."""
+        from communities import audit
+        from communities.models import AuditAction, Compound
+
+        totals: dict[int, list] = {}
+        for payment in payments:
+            entry = totals.setdefault(payment.compound_id, [0, Decimal("0")])
+            entry[0] += 1
+            entry[1] += payment.amount
+        compounds = Compound.objects.select_related("community__street__district__city")
+        for compound in compounds.filter(pk__in=totals):
+            count, amount = totals[compound.pk]
+            audit.record(
+                action=AuditAction.PAYMENT_RECORDED, actor=self.user,
+                object_type="properties.feeimport", object_id=self.fee_import_id,
+                place=compound, changes={"payments": [None, count], "amount": [None, amount]},
+            )
 
 
 IMPORTERS = {ImportKind.BILLS: BillImporter, ImportKind.PAYMENTS: PaymentImporter}

@@ -8,10 +8,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import audit
 from communities.errors import ApplicationError, ConflictError
-from communities.models import Compound, Household, ManagementMode
+from communities.models import AuditAction, Compound, Household, ManagementMode
 from communities.scoping import scope_for_user
 from communities.snapshots import mark_dirty, mark_dirty_from
+from communities.validators import refuse_null_characters
 
 from .attachments import checked_attachment
 from .imports import run_import
@@ -305,7 +307,9 @@ def payment_record(
     """Record money received. Refused if it takes the bill past due − waived."""
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
     already = paid_total(bill)
-    if amount is not None and amount > 0 and already + amount > bill.amount_payable:
+    # NaN / infinity are not comparable: full_clean() below refuses them with a message.
+    finite = amount is not None and (not isinstance(amount, Decimal) or amount.is_finite())
+    if finite and amount > 0 and already + amount > bill.amount_payable:
         raise ApplicationError(
             overpayment_message(payable=bill.amount_payable, already_paid=already, amount=amount),
             code="overpayment",
@@ -317,6 +321,7 @@ def payment_record(
         amount=amount, paid_at=paid_at, channel=channel, receipt_no=(receipt_no or "").strip(),
         recorded_by=actor,
     )
+    refuse_null_characters(payment)  # before full_clean: its unique checks query the values
     payment.full_clean()
     try:
         with transaction.atomic():
@@ -324,6 +329,10 @@ def payment_record(
     except IntegrityError:
         raise ConflictError(_("This receipt number has already been used.")) from None
     mark_dirty(compound_id=bill.compound_id, when=bill.period_start)
+    audit.record(action=AuditAction.PAYMENT_RECORDED, obj=payment, actor=actor, changes={
+        "bill": [None, bill.pk], "amount": [None, payment.amount],
+        "channel": [None, payment.channel], "receipt_no": [None, payment.receipt_no],
+    })
     return payment
 
 
@@ -340,6 +349,10 @@ def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
     payment.void_reason = reason[:200]
     payment.voided_by = actor
     payment.save(update_fields=["voided_at", "void_reason", "voided_by"])
+    audit.record(action=AuditAction.PAYMENT_VOIDED, obj=payment, actor=actor, changes={
+        "voided_at": [None, payment.voided_at], "void_reason": [None, payment.void_reason],
+        "amount": payment.amount,
+    })
     mark_dirty(compound_id=payment.compound_id, when=payment.bill.period_start)
     return payment
 

@@ -138,6 +138,21 @@ def celery_worker(transactional_db, redis_url):
             worker.kill()
 
 
+@pytest.fixture(autouse=True)
+def _private_redis_cache(settings, worker_id):
+    """Each parallel test process gets a Redis database of its own for the cache: a test
+    that clears the cache (FLUSHDB) must not wipe another process's rate-limit counters."""
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("RedisCache") and worker_id.startswith("gw"):
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(cache["LOCATION"])
+        database = 10 + int(worker_id.removeprefix("gw"))
+        settings.CACHES = {
+            "default": {**cache, "LOCATION": urlunsplit(parts._replace(path=f"/{database}"))}
+        }
+
+
 @pytest.fixture
 def world(db):
     """Two cities with the whole hierarchy and one user per role; see HierarchyFactory."""

@@ -1,0 +1,124 @@
+"""The transactional outbox of text messages (issue 8: nothing lost when Redis is down).
+
+A service that owes a message calls ``enqueue`` inside its transaction: the row is
+saved with the change, and after commit a Celery task is queued to deliver it. If the
+broker cannot take the task, nothing is lost: the row stays unsent and the beat task
+``complaints.tasks.flush_outbox`` queues every unsent row older than ``FLUSH_AFTER``
+again. ``deliver`` locks the row and skips it once sent, so a message queued twice
+(by the commit hook and by the flush) is still sent once.
+"""
+
+import datetime
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AlertKind, OutboxKind, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+FLUSH_AFTER = datetime.timedelta(minutes=1)
+
+
+def enqueue(*, kind: str, complaint_id: int, event: str) -> OutboxMessage:
+    """Record a message owed (in the caller's transaction); queue it after commit."""
+    message = OutboxMessage.objects.create(kind=kind, complaint_id=complaint_id,
+                                           event=str(event))
+    # robust: a message that cannot be queued never undoes (or hides) the saved change.
+    transaction.on_commit(partial(queue, message.pk), robust=True)
+    return message
+
+
+def queue(message_id: int) -> bool:
+    """Hand one message to the broker; False (logged, row left unsent) when it is down."""
+    from .tasks import deliver_outbox_message
+
+    try:
+        # retry=False: fail fast when the broker is down; the flush takes it up later.
+        deliver_outbox_message.apply_async((message_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker error leaves the row for the flush
+        logger.warning("outbox message %s not queued (%s); the flush will retry",
+                       message_id, type(exc).__name__)
+        return False
+    return True
+
+
+def flush(*, older_than: datetime.timedelta = FLUSH_AFTER, batch: int = 500) -> int:
+    """Queue again the unsent messages created more than ``older_than`` ago."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at", "pk").values_list("pk", flat=True)[:batch]
+    )
+    return sum(1 for pk in ids if queue(pk))
+
+
+def deliver(message_id: int) -> bool:
+    """Send one message unless already sent; True when this call sent it.
+
+    The row is locked for the send, so two workers delivering the same message wait
+    for each other and the second finds it sent. A failed send (``NotificationError``)
+    is counted on the row and raised for the task to retry.
+    """
+    from .notifications import NotificationError
+
+    with transaction.atomic():
+        message = (OutboxMessage.objects.select_for_update()
+                   .filter(pk=message_id, sent_at__isnull=True).first())
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            _send(message)
+        except NotificationError as exc:
+            error = str(exc)[:300]
+        else:
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "sent_at", "last_error"])
+            return True
+        message.last_error = error
+        message.save(update_fields=["attempts", "last_error"])
+    raise NotificationError(error)
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.kind == OutboxKind.RESIDENT_NOTICE:
+        send_resident_notice(message.complaint_id, message.event)
+    else:
+        send_handler_alert(message.complaint_id, message.event)
+
+
+def send_resident_notice(complaint_id: int, kind: str) -> bool:
+    """Text the resident about ``kind`` of event. Only ids travel through the broker,
+    never a phone number."""
+    from .notifications import get_notifier, resident_message
+    from .selectors import complaint_for_notice
+
+    complaint = complaint_for_notice(complaint_id)
+    if complaint is None or not complaint.reporter_phone:
+        return False
+    get_notifier().send(phone=complaint.reporter_phone, message=resident_message(complaint, kind))
+    return True
+
+
+def send_handler_alert(complaint_id: int, kind: str) -> bool:
+    """Tell the handler (or the unit a complaint was escalated to) about a deadline."""
+    from .notifications import get_notifier, handler_message
+    from .selectors import complaint_for_notice, handler_phone
+
+    complaint = complaint_for_notice(complaint_id)
+    if complaint is None:
+        return False
+    phones = {handler_phone(complaint)}
+    if kind in (AlertKind.RESPONSE_OVERDUE, AlertKind.RESOLVE_OVERDUE,
+                AlertKind.RESOLVE_BADLY_OVERDUE):
+        phones.add(complaint.compound.community.phone)  # escalated: the community too
+    phones.discard("")
+    message = handler_message(complaint, AlertKind(kind).label)
+    notifier = get_notifier()
+    for phone in sorted(phones):
+        notifier.send(phone=phone, message=message)
+    return bool(phones)
