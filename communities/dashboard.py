@@ -544,13 +544,15 @@ def mode_changes(*, user, unit: Unit, months: list[date]) -> list[ModeChange]:
     by_compound: dict = defaultdict(list)
     for row in rows:
         by_compound[row[0]].append(row[1:])
-    if not by_compound:
-        return []
+    # Always one query (a subquery, not a list that may be empty), so the page's query
+    # count does not depend on whether any compound changed mode.
     names = {
         pk: (name, community)
-        for pk, name, community in Compound.objects.filter(pk__in=list(by_compound))
+        for pk, name, community in Compound.objects.filter(pk__in=changed)
         .values_list("pk", "name", "community__name")
     }
+    if not by_compound:
+        return []
     labels = dict(ManagementMode.choices)
     changes = []
     for pk, entries in by_compound.items():
