@@ -15,7 +15,7 @@ def _manage(*args, env_extra=None, env_drop=()):
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=60,
+        text=True, timeout=180,
     )
 
 
