@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
@@ -47,3 +48,13 @@ def days(start: date, end: date):
     """Every date from ``start`` to ``end`` inclusive."""
     for offset in range((end - start).days + 1):
         yield start + timedelta(days=offset)
+
+
+def is_working_day(day: date) -> bool:
+    """The official Chinese calendar (holidays and make-up working days) from the
+    ``chinesecalendar`` package; for a year it does not cover yet (it only knows the years
+    the State Council has announced), Monday to Friday."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5

@@ -10,17 +10,13 @@ Friday are working days.
 import datetime
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
+from communities.timeutils import is_working_day
 
-def is_working_day(day: datetime.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        # The calendar only knows the years the State Council has announced.
-        return day.weekday() < 5
+__all__ = ["add_working_days", "deadlines_for", "is_working_day", "resolve_deadline",
+           "response_deadline"]
 
 
 def add_working_days(day: datetime.date, count: int) -> datetime.date:

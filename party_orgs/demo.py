@@ -26,7 +26,7 @@ from communities.models import (
     Street,
 )
 from communities.services import staff_assignment_create, staff_user_create
-from communities.timeutils import local_now, local_zone
+from communities.timeutils import is_working_day, local_now, local_zone
 
 from . import services
 from .models import (
@@ -52,7 +52,6 @@ from .models import (
     ReviewDecision,
     WorkReport,
 )
-from .selectors import is_working_day
 
 YEAR = 2026
 GUTA = "古塔区"

@@ -19,7 +19,14 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from communities.models import Compound, ManagementMode
 from communities.scoping import scope_queryset
-from communities.timeutils import days, local_now, local_today, local_zone, start_of_day
+from communities.timeutils import (
+    days,
+    is_working_day,
+    local_now,
+    local_today,
+    local_zone,
+    start_of_day,
+)
 
 from .models import (
     ActionItem,
@@ -298,17 +305,6 @@ def points_by_review_step(*, points: QuerySet[DemonstrationPoint]) -> dict:
 # ---------------------------------------------------------------------------
 # Work ledger
 # ---------------------------------------------------------------------------
-
-
-def is_working_day(day: date) -> bool:
-    """The official Chinese calendar (holidays and make-up working days) where it is known;
-    Monday to Friday outside the years it covers."""
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (ImportError, NotImplementedError):
-        return day.weekday() < 5
 
 
 def report_list(*, user, point_id: int | None = None) -> QuerySet[WorkReport]:
