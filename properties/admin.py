@@ -3,7 +3,7 @@ service is shown on the form, in Chinese, and nothing is saved."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,10 @@ class ServiceWriteAdmin(ScopedAdmin):
     savepoint; an ApplicationError or ValidationError becomes a form error."""
 
     def write(self, request, form, obj):
-        raise NotImplementedError
+        raise ImproperlyConfigured(
+            f"{type(self).__name__} must define write(request, form, obj): the service call "
+            "that saves the form."
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
