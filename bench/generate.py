@@ -4,13 +4,19 @@ Everything comes from one ``random.Random(seed)`` and fixed dates (the year Dece
 2025 – November 2026, observed at ``AS_OF``), so the same seed on an empty database gives
 the same rows, ids and metric snapshots. Rows are written compound by compound through
 ``bench.loader`` (COPY on PostgreSQL), so memory stays bounded whatever N is.
+
+Besides the hierarchy, contracts, fees, disclosures, inspections and complaints, the city
+has its Party organisations (社区党委 → 网格党支部 → 楼栋党小组 with 党员中心户, compound
+branches, owners' committee groups, firm and resident-unit branches), the joint meetings of
+each community (monthly three-party, quarterly Party-building) with their decisions, and the
+grids' workers, vulnerable residents and their twice-daily patrols (一日两巡) — written
+community by community after the compounds.
 """
 
 import datetime
 import random
 import time
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
@@ -22,9 +28,15 @@ from communities.models import (
     District,
     Grid,
     GridDutyType,
+    GridWorker,
+    GridWorkerRole,
+    HalfDay,
     Household,
     ManagementMode,
+    PatrolVisit,
     Street,
+    VulnerableGroup,
+    VulnerableResident,
 )
 from communities.pinyin import name_initials
 from complaints.deadlines import deadlines_for
@@ -38,6 +50,18 @@ from complaints.models import (
     RejectionKind,
     Satisfaction,
     Status,
+)
+from party_orgs.models import (
+    PATH_STEP,
+    ActionItem,
+    ActionStatus,
+    JointMeeting,
+    MeetingKind,
+    MemberRole,
+    OrgKind,
+    OrgUnitType,
+    PartyMember,
+    PartyOrganization,
 )
 from properties.credit_code import check_character
 from properties.models import (
@@ -54,13 +78,10 @@ from properties.models import (
 )
 
 from .loader import Loader
+from .year import AS_OF, FIRST_MONTH, ZONE, month_starts
 
 M = ManagementMode
-ZONE = ZoneInfo("Asia/Shanghai")
 D = datetime.date
-FIRST_MONTH = D(2025, 12, 1)
-MONTHS = 12
-AS_OF = datetime.datetime(2026, 11, 20, 18, 0, tzinfo=ZONE)
 YEAR_START = datetime.datetime(2025, 12, 1, tzinfo=ZONE)
 CENT = Decimal("0.01")
 
@@ -109,13 +130,32 @@ DISCLOSURE_TITLES = {
     DisclosureItem.PUBLIC_REVENUE: "公共收益收支情况",
     DisclosureItem.MAINTENANCE_FUND: "维修资金使用情况",
 }
+RESIDENT_UNITS = ["供电所", "小学", "社区卫生服务中心", "派出所", "农商银行支行", "市场监管所",
+                  "消防救援站", "中学", "自来水公司营业所", "邮政支局"]
+THREE_PARTY_TOPICS = ["停车秩序整治", "垃圾分类督导", "公共收益公示", "维修资金使用",
+                      "楼道杂物清理", "电梯维保", "二次供水清洗", "冬季供暖保障", "绿化补植",
+                      "消防通道畅通"]
+DECISIONS = [("清理楼道堆放杂物", "物业服务企业"), ("公示上月公共收益收支", "业委会"),
+             ("维修单元门禁", "物业服务企业"), ("施划消防通道标线", "社区居委会"),
+             ("组织党员志愿者入户宣传垃圾分类", "社区党委"),
+             ("排查电动车楼道充电隐患", "网格党支部"),
+             ("征求业主对物业服务的意见", "业委会"), ("修剪小区绿化带", "物业服务企业")]
+UNIT_DECISIONS = [("驻区单位认领民生项目", "驻区单位党组织"),
+                  ("开展党员进社区志愿服务", "社区党委"),
+                  ("共建单位开放停车位错时共享", "驻区单位党组织")]
+VULNERABLE_NOTES = {
+    VulnerableGroup.ELDERLY_ALONE: "独居老人，腿脚不便",
+    VulnerableGroup.HARDSHIP: "低保户",
+    VulnerableGroup.LEFT_BEHIND_CHILD: "父母在外务工，随祖父母生活",
+    VulnerableGroup.FLOATING: "新迁入租户",
+}
+PATROL_CONDITIONS = ["需协助购买生活用品", "身体不适，已联系家属", "水管漏水，已报物业维修",
+                     "情绪低落，已安排志愿者陪伴"]
 
 
-def _month_starts():
-    for offset in range(MONTHS):
-        year = FIRST_MONTH.year + (FIRST_MONTH.month - 1 + offset) // 12
-        month = (FIRST_MONTH.month - 1 + offset) % 12 + 1
-        yield D(year, month, 1)
+def _path(parent_path: str, org_id: int) -> str:
+    segment = f"{org_id:0{PATH_STEP}d}"
+    return f"{parent_path}.{segment}" if parent_path else segment
 
 
 def _month_end(start: datetime.date) -> datetime.date:
@@ -223,7 +263,40 @@ class CityGenerator:
             "event": loader.table(
                 "events", ComplaintEvent, "complaint_id", "kind", "from_status", "to_status",
                 "actor_role", "note", "is_public", "created_at"),
+            # Party organisations, joint meetings and patrols (after every table they name).
+            "grid_worker": loader.table("grid_workers", GridWorker, "grid_id", "name", "phone",
+                                        "role", "is_party_member"),
+            "party_org": loader.table(
+                "party_orgs", PartyOrganization, "name", "kind", "unit_type", "parent_id",
+                "path", "depth", "community_id", "compound_id", "grid_id", "building_id",
+                "firm_id", "unit_name", "secretary_name", "founded_on"),
+            "party_member": loader.table(
+                "party_members", PartyMember, "organization_id", "name", "phone", "role",
+                "joined_on", "is_central_household", "model_post", "shows_identity",
+                "public_commitment"),
+            "member_household": loader.table("central_households",
+                                             PartyMember.households.through,
+                                             "partymember_id", "household_id"),
+            "meeting": loader.table(
+                "meetings", JointMeeting, "community_id", "kind", "held_at", "title",
+                "attendees", "owners_committee_present", "topics", "minutes", "created_at"),
+            "meeting_org": loader.table("meeting_orgs", JointMeeting.organizations.through,
+                                        "jointmeeting_id", "partyorganization_id"),
+            "meeting_compound": loader.table("meeting_compounds",
+                                             JointMeeting.compounds.through,
+                                             "jointmeeting_id", "compound_id"),
+            "action": loader.table("action_items", ActionItem, "meeting_id", "description",
+                                   "owner", "due_date", "status", "done_on"),
+            "action_compound": loader.table("action_compounds", ActionItem.compounds.through,
+                                            "actionitem_id", "compound_id"),
+            "vulnerable": loader.table(
+                "vulnerable_residents", VulnerableResident, "grid_id", "name", "phone",
+                "address", "group", "note", "registered_on", "left_on"),
+            "patrol": loader.table(
+                "patrol_visits", PatrolVisit, "resident_id", "visited_at", "visit_date",
+                "half_day", "visitor_name", "condition", "needs_follow_up"),
         }
+        self.city_name = city_name
         self._hierarchy(city_name)
         next_report = time.monotonic() + 5
         for done, place in enumerate(self.compounds, start=1):
@@ -233,6 +306,10 @@ class CityGenerator:
                 next_report = time.monotonic() + 5
                 self.log(f"[{time.monotonic() - started:6.1f}s] compounds {done:,}/"
                          f"{len(self.compounds):,}: {loader.progress()}")
+        for community_id in self.communities:
+            self._meetings(community_id)
+            self._patrols(community_id)
+            loader.maybe_flush()
         counts = loader.finish()
         self.log(f"done in {time.monotonic() - started:.1f}s: " + ", ".join(
             f"{name} {count:,}" for name, count in counts.items()))
@@ -266,7 +343,12 @@ class CityGenerator:
                             name=f"{STREET_WORDS[s % len(STREET_WORDS)]}街道{s + 1}")
             street_ids.append(street_id)
         self.grids = {}
-        communities = []
+        self.communities = communities = []
+        # Per community: its Party committee (id, path), resident-unit organisations and the
+        # compounds generated so far; per grid: its Party branch, workers and a few addresses.
+        self.committees, self.unit_orgs, self.community_compounds = {}, {}, {}
+        self.grid_branches, self.grid_workers, self.grid_addresses = {}, {}, {}
+        self.firm_orgs = {}
         for c in range(n_communities):
             community_id = w["community"].next_id()
             w["community"].add(
@@ -284,6 +366,8 @@ class CityGenerator:
                 grid_ids.append(grid_id)
             self.grids[community_id] = grid_ids
             communities.append(community_id)
+            self._community_organisations(
+                community_id, f"{COMMUNITY_WORDS[c % len(COMMUNITY_WORDS)]}社区{c + 1}", grid_ids)
         n_firms = max(3, n_compounds // 12)
         ownerships = ["private", "private", "state_owned", "collective"]
         self.firms = []
@@ -297,6 +381,11 @@ class CityGenerator:
                 contact_phone=self._mobile(), address=f"新区{f + 1}号",
             )
             self.firms.append(firm_id)
+            self.firm_orgs[firm_id] = self._org(
+                name=f"{word}物业服务有限公司{self.seed}-{f + 1}党支部", kind=OrgKind.BRANCH,
+                unit_type=OrgUnitType.FIRM, firm_id=firm_id,
+                member={"model_post": "物业服务窗口党员示范岗",
+                        "public_commitment": "亮身份、亮承诺：接诉即办，当日回复"})[0]
         sizes = _split(self.households, n_compounds, rng, minimum=10)
         modes = list(MODE_WEIGHTS)
         self.compounds = []
@@ -314,6 +403,242 @@ class CityGenerator:
                 "name": f"{COMPOUND_WORDS[index % len(COMPOUND_WORDS)]}小区"
                         + ("" if index < len(COMPOUND_WORDS) else f"{index + 1}期"),
             })
+
+    # -- Party organisations -------------------------------------------------------
+    def _org(self, *, name, kind, unit_type, parent=None, member=None, **links):
+        """One organisation (its secretary or leader as a member too); (id, path)."""
+        rng, writer = self.rng, self.w["party_org"]
+        org_id = writer.next_id()
+        path = _path(parent[1] if parent else "", org_id)
+        secretary = self._person()
+        writer.add(
+            id=org_id, name=name, kind=kind, unit_type=unit_type,
+            parent_id=parent[0] if parent else None, path=path, depth=path.count("."),
+            community_id=links.get("community_id"), compound_id=links.get("compound_id"),
+            grid_id=links.get("grid_id"), building_id=links.get("building_id"),
+            firm_id=links.get("firm_id"), unit_name=links.get("unit_name", ""),
+            secretary_name=secretary,
+            founded_on=D(rng.randint(1998, 2024), rng.randint(1, 12), rng.randint(1, 28)),
+        )
+        role = MemberRole.GROUP_LEADER if kind == OrgKind.GROUP else MemberRole.SECRETARY
+        self._member(org_id, secretary, role=role, shows_identity=True, **(member or {}))
+        return org_id, path
+
+    def _member(self, org_id, name, *, role=MemberRole.MEMBER, **fields) -> int:
+        writer = self.w["party_member"]
+        member_id = writer.next_id()
+        writer.add(
+            id=member_id, organization_id=org_id, name=name, phone=self._mobile(), role=role,
+            joined_on=D(self.rng.randint(1975, 2023), self.rng.randint(1, 12), 1),
+            is_central_household=fields.get("is_central_household", False),
+            model_post=fields.get("model_post", ""),
+            shows_identity=fields.get("shows_identity", False),
+            public_commitment=fields.get("public_commitment", ""),
+        )
+        return member_id
+
+    def _community_organisations(self, community_id, community_name, grid_ids) -> None:
+        """社区党委 with a 网格党支部 per grid (whose secretary leads the grid's workers) and
+        the Party branches of one or two resident units (驻区单位)."""
+        rng = self.rng
+        committee = self._org(
+            name=f"{self.city_name}{community_name}党委", kind=OrgKind.COMMITTEE,
+            unit_type=OrgUnitType.COMMUNITY, community_id=community_id,
+            member={"public_commitment": "社区事社区办，群众诉求件件有回音"})
+        self.committees[community_id] = committee
+        for number, grid_id in enumerate(grid_ids, start=1):
+            branch = self._org(
+                name=f"第{number}网格党支部", kind=OrgKind.BRANCH, unit_type=OrgUnitType.GRID,
+                parent=committee, community_id=community_id, grid_id=grid_id,
+                member={"public_commitment": "网格事网格办，群众诉求24小时内回应"})
+            self.grid_branches[grid_id] = branch
+            names = []
+            for index in range(rng.randint(2, 3)):
+                name = self._person()
+                while name in names:
+                    name += rng.choice(GIVEN)
+                names.append(name)
+                self.w["grid_worker"].add(
+                    id=self.w["grid_worker"].next_id(), grid_id=grid_id, name=name,
+                    phone=self._mobile(),
+                    role=GridWorkerRole.GRID_LEADER if index == 0 else GridWorkerRole.FULL_TIME,
+                    is_party_member=index == 0 or rng.random() < 0.4)
+            self.grid_workers[grid_id] = names
+            self.grid_addresses[grid_id] = []
+        units = []
+        for word in rng.sample(RESIDENT_UNITS, rng.randint(1, 2)):
+            unit_name = f"{community_name}{word}"
+            units.append(self._org(
+                name=f"{self.city_name}{unit_name}党支部", kind=OrgKind.BRANCH,
+                unit_type=OrgUnitType.RESIDENT_UNIT, community_id=community_id,
+                unit_name=unit_name)[0])
+        self.unit_orgs[community_id] = units
+        self.community_compounds[community_id] = []
+
+    def _compound_organisations(self, compound_id, place, contracts, buildings,
+                                households) -> None:
+        """The compound's Party branch (a few members), its owners' committee Party group
+        when co-built, and a 楼栋党小组 per building with a 党员中心户 in about half."""
+        rng, community_id = self.rng, place["community_id"]
+        committee = self.committees[community_id]
+        branch = self._org(name=f"{place['name']}党支部", kind=OrgKind.BRANCH,
+                           unit_type=OrgUnitType.COMPOUND, parent=committee,
+                           community_id=community_id, compound_id=compound_id)[0]
+        for _ in range(rng.randint(2, 5)):
+            self._member(branch, self._person(), shows_identity=rng.random() < 0.5)
+        owners_group = None
+        if place["mode"] == M.CO_BUILDING:
+            owners_group = self._org(
+                name=f"{place['name']}业委会党小组", kind=OrgKind.GROUP,
+                unit_type=OrgUnitType.OWNERS_COMMITTEE, parent=committee,
+                community_id=community_id, compound_id=compound_id)[0]
+        by_building: dict[int, list[int]] = {}
+        for household_id, building_id, _area, _phone in households:
+            by_building.setdefault(building_id, []).append(household_id)
+        links = self.w["member_household"]
+        for building_id, building_name, grid_id in buildings:
+            group = self._org(
+                name=f"{place['name']}{building_name}党小组", kind=OrgKind.GROUP,
+                unit_type=OrgUnitType.BUILDING, parent=self.grid_branches[grid_id],
+                community_id=community_id, grid_id=grid_id, building_id=building_id)[0]
+            if rng.random() < 0.5:
+                member_id = self._member(group, self._person(), is_central_household=True,
+                                         shows_identity=True,
+                                         public_commitment="联系本楼栋住户，收集民情民意")
+                for household_id in by_building.get(building_id, [])[:10]:
+                    links.add(id=links.next_id(), partymember_id=member_id,
+                              household_id=household_id)
+            addresses = self.grid_addresses[grid_id]
+            if len(addresses) < 6:
+                addresses.append(f"{place['name']}{building_name}")
+        current = next((c for c in contracts if c["end"] is None), None)
+        self.community_compounds[community_id].append({
+            "id": compound_id, "mode": place["mode"], "branch": branch,
+            "owners_group": owners_group,
+            "firm_org": self.firm_orgs.get(current["firm_id"]) if current else None,
+        })
+
+    # -- joint meetings --------------------------------------------------------------
+    def _meetings(self, community_id) -> None:
+        """Monthly three-party meetings (community, firm, owners' committee) about the
+        compounds with a firm or co-built, a month or a compound now and then missed, and
+        quarterly Party-building joint meetings with the resident units; each meeting
+        leaves one to three decisions, most done by the day they were due."""
+        rng = self.rng
+        committee = self.committees[community_id][0]
+        concerned = [c for c in self.community_compounds[community_id]
+                     if c["mode"] == M.CO_BUILDING or c["firm_org"]]
+        if concerned:
+            for start in month_starts():
+                if rng.random() < 0.06:
+                    continue
+                held_at = _local(start.replace(day=rng.randint(5, 18)), rng.choice([9, 14]),
+                                 30)
+                present = [c for c in concerned if rng.random() >= 0.08] or concerned[:1]
+                orgs = [committee] + sorted({
+                    org for c in present for org in (c["owners_group"], c["firm_org"]) if org})
+                topics = "、".join(rng.sample(THREE_PARTY_TOPICS, 3))
+                self._meeting(
+                    community_id, MeetingKind.THREE_PARTY, held_at,
+                    f"{held_at:%Y年%m月}三方联席会议", topics,
+                    "社区党委书记\n物业项目经理（党员）\n业委会（物管会）主任",
+                    any(c["owners_group"] for c in present) or rng.random() < 0.7,
+                    orgs, [c["id"] for c in present], DECISIONS)
+        for month in (2, 5, 8, 11):
+            if rng.random() < 0.1:
+                continue
+            held_at = _local(D(2026, month, rng.randint(8, 18)), 14, 30)
+            self._meeting(
+                community_id, MeetingKind.PARTY_BUILDING, held_at,
+                f"{held_at.year}年第{(month + 1) // 3}季度党建联席会议",
+                "整合驻区单位资源，推动各领域党建互联互通互动",
+                "社区党委\n驻区单位党组织负责人\n物业企业党组织负责人", False,
+                [committee, *self.unit_orgs[community_id]], [], UNIT_DECISIONS)
+
+    def _meeting(self, community_id, kind, held_at, title, topics, attendees, owners_present,
+                 orgs, compound_ids, decisions) -> None:
+        rng, w = self.rng, self.w
+        meeting_id = w["meeting"].next_id()
+        w["meeting"].add(
+            id=meeting_id, community_id=community_id, kind=kind, held_at=held_at, title=title,
+            attendees=attendees, owners_committee_present=owners_present, topics=topics,
+            minutes=f"会议围绕{topics}进行了研究，明确了责任主体和完成时限。",
+            created_at=held_at + datetime.timedelta(hours=rng.randint(2, 30)))
+        for org_id in orgs:
+            w["meeting_org"].add(id=w["meeting_org"].next_id(), jointmeeting_id=meeting_id,
+                                 partyorganization_id=org_id)
+        for compound_id in compound_ids:
+            w["meeting_compound"].add(id=w["meeting_compound"].next_id(),
+                                      jointmeeting_id=meeting_id, compound_id=compound_id)
+        held, today = held_at.date(), AS_OF.date()
+        for description, owner in rng.sample(decisions, rng.randint(1, min(3, len(decisions)))):
+            due = held + datetime.timedelta(days=rng.randint(7, 30))
+            roll = rng.random()
+            if due < today:
+                status = (ActionStatus.DONE if roll < 0.85 else
+                          ActionStatus.IN_PROGRESS if roll < 0.95 else ActionStatus.OPEN)
+            else:
+                status = (ActionStatus.DONE if roll < 0.3 else
+                          ActionStatus.IN_PROGRESS if roll < 0.8 else ActionStatus.OPEN)
+            done_on = None
+            if status == ActionStatus.DONE:
+                latest = min(due, today)
+                done_on = held + datetime.timedelta(days=rng.randint(1, (latest - held).days))
+            item_id = w["action"].next_id()
+            w["action"].add(id=item_id, meeting_id=meeting_id, description=description,
+                            owner=owner, due_date=due, status=status, done_on=done_on)
+            for compound_id in compound_ids:
+                w["action_compound"].add(id=w["action_compound"].next_id(),
+                                         actionitem_id=item_id, compound_id=compound_id)
+
+    # -- patrols (一日两巡) ------------------------------------------------------------
+    def _patrols(self, community_id) -> None:
+        """One or two vulnerable residents per grid (some registered during the year, a few
+        left), visited every morning and afternoon by one of the grid's workers; about one
+        day in a hundred and one half-day in forty are missed."""
+        rng, residents, visits = self.rng, self.w["vulnerable"], self.w["patrol"]
+        last_day = AS_OF.date()
+        for grid_id in self.grids[community_id]:
+            workers = self.grid_workers[grid_id]
+            addresses = self.grid_addresses[grid_id] or ["社区"]
+            for number in range(1 + (rng.random() < 0.5)):
+                group = rng.choice(list(VULNERABLE_NOTES))
+                registered = (D(rng.randint(2021, 2025), rng.randint(1, 11), 1) if number == 0
+                              else FIRST_MONTH + datetime.timedelta(days=rng.randint(0, 330)))
+                left = None
+                if rng.random() < 0.1:
+                    first = max(registered, FIRST_MONTH)
+                    left = first + datetime.timedelta(
+                        days=rng.randint(0, (last_day - first).days - 1))
+                resident_id = residents.next_id()
+                residents.add(
+                    id=resident_id, grid_id=grid_id, name=self._person(),
+                    phone="" if rng.random() < 0.2 else self._mobile(),
+                    address=f"{rng.choice(addresses)}{rng.randint(1, 3)}单元"
+                            f"{rng.randint(1, 6)}0{rng.randint(1, 2)}",
+                    group=group, note=VULNERABLE_NOTES[group], registered_on=registered,
+                    left_on=left)
+                day = max(registered, FIRST_MONTH)
+                end = min(left or last_day, last_day)
+                while day <= end:
+                    if rng.random() >= 0.01:  # the whole day missed now and then
+                        for half, hour, span in ((HalfDay.MORNING, 8, 210),
+                                                 (HalfDay.AFTERNOON, 14, 240)):
+                            if rng.random() < 0.025:
+                                continue
+                            at = _local(day, hour) + datetime.timedelta(
+                                minutes=rng.randrange(span))
+                            if at > AS_OF:
+                                break
+                            follow_up = rng.random() < 0.03
+                            visits.add(
+                                id=visits.next_id(), resident_id=resident_id, visited_at=at,
+                                visit_date=day, half_day=half,
+                                visitor_name=rng.choice(workers),
+                                condition=rng.choice(PATROL_CONDITIONS) if follow_up
+                                else "情况正常",
+                                needs_follow_up=follow_up)
+                    day += datetime.timedelta(days=1)
 
     def _person(self) -> str:
         return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN) + (
@@ -339,7 +664,9 @@ class CityGenerator:
         )
         contracts = self._contracts(compound_id, mode, place["changed"])
         grid_ids = self.grids[place["community_id"]]
+        self.buildings = []
         households = self._households(compound_id, place["size"], area_per_household, grid_ids)
+        self._compound_organisations(compound_id, place, contracts, self.buildings, households)
         self._fees(compound_id, households, contracts)
         self._disclosures(compound_id, contracts)
         self._inspections(compound_id, contracts)
@@ -392,9 +719,10 @@ class CityGenerator:
             building_id = w["building"].next_id()
             w["building"].add(id=building_id, compound_id=compound_id, name=f"{building_no}号楼",
                               floors=floors, units=units)
-            w["grid_building"].add(id=w["grid_building"].next_id(),
-                                   grid_id=grid_ids[building_no % len(grid_ids)],
+            grid_id = grid_ids[building_no % len(grid_ids)]
+            w["grid_building"].add(id=w["grid_building"].next_id(), grid_id=grid_id,
                                    building_id=building_id)
+            self.buildings.append((building_id, f"{building_no}号楼", grid_id))
             for floor in range(1, floors + 1):
                 for unit in range(1, units + 1):
                     for door in (1, 2):
@@ -413,7 +741,7 @@ class CityGenerator:
 
     def _fees(self, compound_id, households, contracts) -> None:
         rng, bills, payments = self.rng, self.w["bill"], self.w["payment"]
-        for start in _month_starts():
+        for start in month_starts():
             contract = self._contract_on(contracts, start)
             if contract is None:
                 continue

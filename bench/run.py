@@ -104,7 +104,11 @@ def _holds_city(url: str, households: int, seed: int) -> bool:
             cursor.execute("SELECT count(*) FROM communities_household")
             count = cursor.fetchone()[0]
             cursor.execute("SELECT 1 FROM communities_city WHERE name = %s", [f"模拟市{seed}"])
-            return count == households and cursor.fetchone() is not None
+            city = cursor.fetchone() is not None
+            # A city generated before Party organisations, meetings and patrols were added
+            # has none: regenerate it.
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM party_orgs_partyorganization)")
+            return count == households and city and cursor.fetchone()[0]
     except psycopg2.Error:
         return False
     finally:

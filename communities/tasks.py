@@ -29,7 +29,4 @@ def refresh_dirty_metrics() -> int:
 def recompute_family(family: str, months: int = 13) -> list[str]:
     """Nightly, one task per family (fee, complaints, disclosure, fulfilment), so each
     can run on its own queue and worker."""
-    periods = snapshots.recent_months(months)
-    for period in periods:
-        snapshots.refresh_month(period=period, family_names={family})
-    return [p.isoformat() for p in periods]
+    return [p.isoformat() for p in snapshots.refresh_recent(months, family_names={family})]

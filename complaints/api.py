@@ -1,8 +1,9 @@
 """DRF endpoints of complaints, registered on the /api/v1/ router.
 
-List (scoped, filtered, paginated), detail with the timeline, create (staff logging)
-and each transition of the state machine as a POST action. Errors use the project's
-one shape {"error": {"code", "message", "fields"}} (409 for a conflict).
+List (scoped, filtered, paginated by cursor: newest first, no total count), detail
+with the timeline, create (staff logging) and each transition of the state machine as
+a POST action. Errors use the project's one shape {"error": {"code", "message",
+"fields"}} (409 for a conflict).
 """
 
 from django.utils import timezone
@@ -29,6 +30,7 @@ from .models import (
     Status,
     Urgency,
 )
+from .pagination import ComplaintCursorPagination
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -184,6 +186,8 @@ class ComplaintViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
     )
     filterset_class = ComplaintFilter
     serializer_class = ComplaintSerializer
+    # Keyset pages without a total: counting every complaint in scope grew with the city.
+    pagination_class = ComplaintCursorPagination
 
     def get_queryset(self):
         qs = super().get_queryset()

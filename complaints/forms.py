@@ -219,9 +219,13 @@ class QueueFilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Status.choices])
     category = forms.ModelChoiceField(label=_("category"), required=False,
                                       queryset=None, empty_label=_("All categories"))
-    compound = forms.ModelChoiceField(label=_("compound"), required=False,
-                                      queryset=Compound.objects.none(),
-                                      empty_label=_("All compounds"))
+    # A search box, not a <select>: a city has thousands of compounds. The text is
+    # matched against the names of compounds of complaints in the user's scope (an
+    # old-style numeric id also matches that compound, still only within the scope).
+    compound = forms.CharField(label=_("compound"), max_length=60, required=False,
+                               widget=forms.TextInput(attrs={
+                                   "type": "search", "placeholder": _("compound name"),
+                                   "aria-label": _("compound name")}))
     channel = forms.ChoiceField(label=_("channel"), required=False,
                                 choices=[("", _("All channels")), *Channel.choices])
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -233,4 +237,3 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
             "order", "code"
         )
-        self.fields["compound"].queryset = selectors.compound_choices(user=user)

@@ -1,16 +1,21 @@
-"""The complaint family of DESIGN §5: one aggregate query per month, grouped by compound."""
+"""The complaint family of DESIGN §5: one aggregate query over the months asked for,
+grouped by compound and local calendar month of receipt."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from communities.metric_families import MetricFamily, register_family
 from communities.models import Compound
-from communities.timeutils import month_bounds
+from communities.timeutils import next_month, start_of_day
 
 from .models import Complaint, Satisfaction, Status
 
+ZERO = Decimal(0)
+FOUR_PLACES = Decimal("0.0001")
 VALID = ~Q(status=Status.REJECTED)
 RESOLVED = VALID & Q(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__isnull=False)
 METRIC_CODES = (
@@ -20,56 +25,67 @@ METRIC_CODES = (
 )
 
 
-def complaint_figures(period: date, as_of: datetime, compound_ids=None) -> dict:
-    start, end = month_bounds(period.year, period.month)
+def complaint_figures(periods, as_of: datetime, compound_ids=None) -> dict[date, dict]:
+    start, end = start_of_day(periods[0]), start_of_day(next_month(periods[-1]))
     complaints = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
     compounds = Compound.objects.all()
     if compound_ids is not None:
         complaints = complaints.filter(compound_id__in=compound_ids)
         compounds = compounds.filter(pk__in=compound_ids)
     rows = (
-        complaints.values("compound_id")
+        complaints.annotate(month=TruncMonth("received_at", output_field=DateField()))
+        .values("compound_id", "month")
         .annotate(
             valid=Count("pk", filter=VALID),
             responded=Count(
                 "pk", filter=VALID & Q(accepted_at__lte=F("response_deadline"))
             ),
             closed=Count("pk", filter=VALID & Q(status__in=[Status.RESOLVED, Status.CLOSED])),
-            answered=Count("pk", filter=Q(resident_resolved__isnull=False)),
             fixed=Count("pk", filter=Q(resident_resolved=True)),
-            resolved=Count("pk", filter=RESOLVED),
+            answered=Count("pk", filter=Q(resident_resolved__isnull=False)),
             ontime=Count("pk", filter=RESOLVED & Q(resolved_at__lte=F("resolve_deadline"))),
-            rated=Count("pk", filter=~Q(satisfaction="")),
+            resolved=Count("pk", filter=RESOLVED),
             satisfied=Count(
                 "pk",
                 filter=Q(satisfaction__in=[Satisfaction.SATISFIED,
                                            Satisfaction.BASICALLY_SATISFIED]),
             ),
+            rated=Count("pk", filter=~Q(satisfaction="")),
             duration=Sum(
                 ExpressionWrapper(F("resolved_at") - F("received_at"),
                                   output_field=DurationField()),
                 filter=RESOLVED,
             ),
         )
+        .values_list("month", "compound_id", "valid", "responded", "closed", "fixed",
+                     "answered", "ontime", "resolved", "satisfied", "rated", "duration")
         .order_by()
     )
-    figures = {}
-    for row in rows:
-        pk = row["compound_id"]
-        hours = Decimal(row["duration"].total_seconds()) / 3600 if row["duration"] else Decimal(0)
-        figures[(pk, "complaint_response_rate")] = (row["responded"], row["valid"])
-        figures[(pk, "complaint_closure_rate")] = (row["closed"], row["valid"])
-        figures[(pk, "complaint_resolution_rate")] = (row["fixed"], row["answered"])
-        figures[(pk, "complaint_ontime_rate")] = (row["ontime"], row["resolved"])
-        figures[(pk, "complaint_satisfaction_rate")] = (row["satisfied"], row["rated"])
-        figures[(pk, "resolution_hours_avg")] = (hours.quantize(Decimal("0.0001")),
-                                                 row["resolved"])
-        figures[(pk, "complaint_rate")] = (row["valid"], 0)
-    # The complaint rate's denominator is every compound's declared households.
-    for pk, households in compounds.values_list("pk", "declared_households"):
-        valid = figures.get((pk, "complaint_rate"), (0, 0))[0]
-        figures[(pk, "complaint_rate")] = (valid, households)
-    return {key: (Decimal(n), Decimal(d)) for key, (n, d) in figures.items()}
+    # Compact tuples per month, turned into figures only when the writer reaches the month
+    # (a city's twelve months of figures at once would dominate the task's memory).
+    by_month: dict[date, list[tuple]] = defaultdict(list)
+    for month, *counts in rows:
+        by_month[month].append(tuple(counts))
+    households = list(compounds.values_list("pk", "declared_households"))
+    return {period: _figures(by_month.pop(period, []), households) for period in periods}
+
+
+def _figures(rows, households):
+    """Yields ((compound id, metric), (numerator, denominator)) for one month."""
+    valid_of = {}
+    for (pk, valid, responded, closed, fixed, answered, ontime, resolved, satisfied, rated,
+         duration) in rows:
+        valid_of[pk] = valid
+        hours = Decimal(duration.total_seconds()) / 3600 if duration else ZERO
+        yield (pk, "complaint_response_rate"), (Decimal(responded), Decimal(valid))
+        yield (pk, "complaint_closure_rate"), (Decimal(closed), Decimal(valid))
+        yield (pk, "complaint_resolution_rate"), (Decimal(fixed), Decimal(answered))
+        yield (pk, "complaint_ontime_rate"), (Decimal(ontime), Decimal(resolved))
+        yield (pk, "complaint_satisfaction_rate"), (Decimal(satisfied), Decimal(rated))
+        yield (pk, "resolution_hours_avg"), (hours.quantize(FOUR_PLACES), Decimal(resolved))
+    # The complaint rate: valid complaints per declared household, for every compound.
+    for pk, declared in households:
+        yield (pk, "complaint_rate"), (Decimal(valid_of.get(pk, 0)), Decimal(declared))
 
 
 register_family(MetricFamily("complaints", METRIC_CODES, complaint_figures))

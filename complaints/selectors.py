@@ -22,6 +22,7 @@ from .models import (
 from .services import ALLOWED_FROM, can_act
 
 NEAR_DEADLINE = datetime.timedelta(hours=24)
+COMPOUND_SEARCH_IDS = 300  # compounds matched by name before the queue filters by id
 
 
 def overdue_q(now) -> Q:
@@ -38,24 +39,45 @@ def near_deadline_q(now) -> Q:
     )
 
 
+QUEUE_RELATED = ("compound__community", "category__parent", "handler_firm",
+                 "handler_grid__community")
+
+
 def _queue_base():
-    return Complaint.objects.select_related(
-        "compound__community", "category__parent", "handler_firm", "handler_grid__community",
-    )
+    return Complaint.objects.select_related(*QUEUE_RELATED)
 
 
 def complaint_queue(*, user, filters: dict | None = None, now=None) -> QuerySet[Complaint]:
     """The workbench queue: the user's scope, filtered, overdue/near-deadline annotated."""
     filters = filters or {}
     now = now or timezone.now()
-    qs = scope_queryset(_queue_base(), user)
+    # Related rows by prefetch (one small query each), not a 9-table join: planning that
+    # join took 8 ms on 4 k households and 14 ms on 400 k (larger statistics), more
+    # than running it; the complaints alone plan in under 1 ms at any size.
+    qs = scope_queryset(Complaint.objects.prefetch_related(*QUEUE_RELATED), user)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("category"):
         category = filters["category"]
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
-    if filters.get("compound"):
-        qs = qs.filter(compound=filters["compound"])
+    compound = filters.get("compound")
+    if isinstance(compound, Compound):
+        qs = qs.filter(compound=compound)
+    elif compound and compound.strip():
+        # Matched against compound names; the complaints are already limited to the
+        # user's scope, so a compound outside it matches nothing and is never shown.
+        # The matching compounds first (one query on the compound table), then their
+        # complaints by id: PostgreSQL cannot estimate a LIKE across the join and scanned
+        # the complaints newest first until 26 matched (160 ms at 400 k households for a
+        # rare compound); with the ids it uses the compound index. Many matches (a
+        # common word): a subquery, as most complaints then match anyway.
+        text = compound.strip()
+        match = Q(name__icontains=text)
+        if text.isdigit() and len(text) < 19:
+            match |= Q(pk=int(text))
+        compounds = Compound.objects.filter(match).values("pk")
+        ids = list(compounds.values_list("pk", flat=True)[:COMPOUND_SEARCH_IDS + 1])
+        qs = qs.filter(compound__in=ids if len(ids) <= COMPOUND_SEARCH_IDS else compounds)
     if filters.get("channel"):
         qs = qs.filter(channel=filters["channel"])
     if filters.get("overdue"):

@@ -4,7 +4,6 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
@@ -35,6 +34,7 @@ from .forms import (
     TrackForm,
 )
 from .models import ComplaintPhoto
+from .pagination import keyset_page
 from .reply_templates import templates_for
 
 SESSION_TRACKED = "complaints_tracked"
@@ -282,7 +282,7 @@ def _queue_filters(request):
 def queue(request):
     form, filters = _queue_filters(request)
     complaints = selectors.complaint_queue(user=request.user, filters=filters)
-    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    page = keyset_page(complaints, request.GET)
     return render(request, "complaints/queue.html", {
         "filter_form": form, "page": page,
         "can_log": request.user.has_perm(services.LOG),

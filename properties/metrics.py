@@ -35,14 +35,14 @@ def _contracts_on(day: datetime.date, compound_ids):
     return contracts
 
 
-def fee_figures(period, as_of, compound_ids=None) -> dict:
+def fee_figures(periods, as_of, compound_ids=None) -> dict:
     rows = fee_collection_by_month(
-        start=period, end=_last_day(period), compound_ids=compound_ids, as_of=as_of
+        start=periods[0], end=_last_day(periods[-1]), compound_ids=compound_ids, as_of=as_of
     )
-    return {
-        (compound_id, "fee_collection_rate"): (sums["paid"], sums["payable"])
-        for (compound_id, _month), sums in rows.items()
-    }
+    result = {period: {} for period in periods}
+    for (compound_id, month), sums in rows.items():
+        result[month][(compound_id, "fee_collection_rate")] = (sums["paid"], sums["payable"])
+    return result
 
 
 def disclosure_figures(period, as_of, compound_ids=None) -> dict:
@@ -65,16 +65,16 @@ def disclosure_figures(period, as_of, compound_ids=None) -> dict:
     }
 
 
-def fulfilment_figures(period, as_of, compound_ids=None) -> dict:
+def fulfilment_figures(periods, as_of, compound_ids=None) -> dict:
     rows = fulfilment_counts_by_month(
-        start=period, end=_last_day(period), compound_ids=compound_ids
+        start=periods[0], end=_last_day(periods[-1]), compound_ids=compound_ids
     )
-    return {
-        (row["inspection__compound_id"], "fulfilment_rate"): (
+    result = {period: {} for period in periods}
+    for row in rows:
+        result[row["month"]][(row["inspection__compound_id"], "fulfilment_rate")] = (
             Decimal(row["passed"]), Decimal(row["checked"])
         )
-        for row in rows
-    }
+    return result
 
 
 def compound_modes(period, compound_ids=None) -> dict:
@@ -97,6 +97,6 @@ def compound_modes(period, compound_ids=None) -> dict:
 
 
 register_family(MetricFamily("fee", ("fee_collection_rate",), fee_figures))
-register_family(MetricFamily("disclosure", ("disclosure_rate",), disclosure_figures))
+register_family(MetricFamily.per_month("disclosure", ("disclosure_rate",), disclosure_figures))
 register_family(MetricFamily("fulfilment", ("fulfilment_rate",), fulfilment_figures))
 register_compound_context(compound_modes)

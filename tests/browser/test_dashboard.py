@@ -31,7 +31,7 @@ def snapshot_data(world, monkeypatch):
         mode = "community_led" if period == this_month() else "none"
         return {changed: (mode, None)}
 
-    family = metric_families.MetricFamily("demo", tuple(METRICS), compute)
+    family = metric_families.MetricFamily.per_month("demo", tuple(METRICS), compute)
     monkeypatch.setattr(metric_families, "_FAMILIES", {"demo": family})
     monkeypatch.setattr(metric_families, "_CONTEXT", [context])
     for month in (months_ago(2), last_month(), this_month()):

@@ -34,7 +34,7 @@ def engine(monkeypatch):
         return {pk: ("community_led" if pk % 2 and period == this_month() else "none", None)
                 for pk in ids}
 
-    family = metric_families.MetricFamily("all", tuple(METRICS), compute)
+    family = metric_families.MetricFamily.per_month("all", tuple(METRICS), compute)
     monkeypatch.setattr(metric_families, "_FAMILIES", {"all": family})
     monkeypatch.setattr(metric_families, "_CONTEXT", [context])
 

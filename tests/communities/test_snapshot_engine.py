@@ -23,7 +23,7 @@ def fake_family(monkeypatch, world):
             if compound_ids is None or pk in compound_ids
         }
 
-    family = metric_families.MetricFamily("fake", ("fee_collection_rate",), compute)
+    family = metric_families.MetricFamily.per_month("fake", ("fee_collection_rate",), compute)
     monkeypatch.setattr(metric_families, "_FAMILIES", {"fake": family})
     monkeypatch.setattr(metric_families, "_CONTEXT", [])
     return figures
@@ -102,7 +102,7 @@ def test_recent_months_end_with_the_current_month():
 def test_family_task_recomputes_only_its_family(world, fake_family, monkeypatch):
     from communities.tasks import recompute_family
 
-    other = metric_families.MetricFamily(
+    other = metric_families.MetricFamily.per_month(
         "other", ("disclosure_rate",), lambda period, as_of, ids: {}
     )
     monkeypatch.setitem(metric_families._FAMILIES, "other", other)

@@ -18,4 +18,4 @@ def _slow(period, as_of, compound_ids):
     return {}
 
 
-register_family(MetricFamily(name="test_slow", metrics=(), compute=_slow))
+register_family(MetricFamily.per_month("test_slow", (), _slow))
