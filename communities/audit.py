@@ -15,6 +15,8 @@ import datetime
 import decimal
 import re
 
+from django.core.exceptions import FieldDoesNotExist
+
 from .validators import mask_phone
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -76,6 +78,27 @@ def _clean_changes(changes: dict | None) -> dict:
     return cleaned
 
 
+def _cached(obj, name):
+    """The related object ``name`` if it is already loaded on ``obj``, else None."""
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return getattr(obj, name) if field.is_cached(obj) else None
+
+
+def _loaded_places(compound) -> dict | None:
+    """A compound's places when its community, street and district are already loaded
+    (a page that shows the compound usually has them): no query."""
+    community = compound and _cached(compound, "community")
+    street = community and _cached(community, "street")
+    district = street and _cached(street, "district")
+    if not district:
+        return None
+    return {"compound_id": compound.pk, "community_id": community.pk,
+            "district_id": district.pk, "city_id": district.city_id}
+
+
 def _places(obj) -> dict:
     """The city, district, community and compound ids an object belongs to (what is
     known), in one query."""
@@ -86,6 +109,9 @@ def _places(obj) -> dict:
         return places
     if isinstance(obj, Compound) or getattr(obj, "compound_id", None):
         compound_id = obj.pk if isinstance(obj, Compound) else obj.compound_id
+        loaded = _loaded_places(obj if isinstance(obj, Compound) else _cached(obj, "compound"))
+        if loaded is not None:
+            return loaded
         row = Compound.objects.filter(pk=compound_id).values(
             "community_id", "community__street__district_id",
             "community__street__district__city_id",

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Model, Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, Model, OuterRef, Q, Subquery, Sum
 from django.http import Http404
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .metric_definitions import (
     METRICS,
@@ -110,8 +112,38 @@ class Unit:
         relative = _FROM_COMMUNITY[self.level]
         return Q(**{f"{path}__{relative}" if path else relative: self.id})
 
+    @property
+    def breakdown_level(self) -> str:
+        """The level a summary of this unit is broken down by: its children, down to
+        communities (a community or compound: the community itself)."""
+        return {"city": "district", "district": "street"}.get(self.level, "community")
+
+    def community_breakdown(self, community_ids) -> dict[int, str]:
+        """{community id: name of the unit of ``breakdown_level`` holding it}: a summary
+        kept per community is shown with one row per child unit, whatever the size of
+        the unit. One query."""
+        path = {"district": "street__district__name", "street": "street__name",
+                "community": "name"}[self.breakdown_level]
+        return dict(Community.objects.filter(pk__in=list(community_ids))
+                    .values_list("pk", path))
+
     def __str__(self):
         return self.name
+
+
+def cached_summary(name: str, *, user, unit: Unit, parts=(), build):
+    """``build()`` kept for ``DASHBOARD_SUMMARY_SECONDS`` per unit, user scope and
+    language: the summaries that aggregate raw records grow with the unit's data, the rest
+    of the page reads a fixed number of snapshot rows."""
+    seconds = settings.DASHBOARD_SUMMARY_SECONDS
+    if seconds <= 0:
+        return build()
+    scope = scope_for_user(user)
+    key = ":".join(str(part) for part in (
+        "dashboard", name, scope.role, scope.level, scope.node_id, get_language(),
+        unit.level, unit.id, *parts,
+    ))
+    return cache.get_or_set(key, build, seconds)
 
 
 def default_unit_ref(user) -> tuple[str, int] | None:
@@ -523,36 +555,54 @@ class ModeChange:
         }
 
 
-def mode_changes(*, user, unit: Unit, months: list[date]) -> list[ModeChange]:
-    """Compounds under the unit whose management mode changed within ``months``, with each
-    metric before the change (the months in the old mode) and after it (from the month the
-    new mode began): ratios of sums of the compound's monthly rows. Two queries."""
-    compound_rows = _snapshots(user).filter(
-        scope_level="compound", dimension="", period__in=months
-    )
+SHOWN_MODE_CHANGES = 20
+
+
+def mode_changes(*, user, unit: Unit, months: list[date], metric: str | None = None,
+                 limit: int | None = SHOWN_MODE_CHANGES) -> tuple[list[ModeChange], int]:
+    """Compounds under the unit whose management mode in the last month of ``months``
+    differs from the earliest of those months they have figures for (at most ``limit``,
+    None for all),
+    with each metric before the change (the months in the old mode) and after it (from
+    the month the new mode began): ratios of sums of the compound's monthly rows. Also
+    the number of such compounds. Four queries, whatever the size of the unit: the
+    changed compounds are found from one metric's compound rows (``metric``, by default
+    the first; the engine writes every metric for every compound)."""
+    first, last = months[0], months[-1]
+    compound_rows = _snapshots(user).filter(scope_level="compound", dimension="")
     if unit.level == "compound":
         compound_rows = compound_rows.filter(scope_id=unit.id)
     else:
         compound_rows = compound_rows.filter(**{f"{unit.level}_id": unit.id})
+    one_metric = metric if metric in METRICS else next(iter(METRICS))
+    mode_then = MetricSnapshot.objects.filter(
+        metric=one_metric, period__gte=first, period__lte=last, scope_level="compound",
+        dimension="", scope_id=OuterRef("scope_id"),
+    ).order_by("period").values("mode")[:1]
     changed = (
-        compound_rows.values("scope_id").annotate(modes=Count("mode", distinct=True))
-        .filter(modes__gt=1).values("scope_id")
+        compound_rows.filter(metric=one_metric, period=last)
+        .annotate(mode_then=Subquery(mode_then))
+        .exclude(mode_then__isnull=True).exclude(mode=F("mode_then"))
     )
-    rows = compound_rows.filter(scope_id__in=changed).order_by("scope_id", "period").values_list(
-        "scope_id", "period", "mode", "metric", "numerator", "denominator"
-    )
+    total = changed.count()
+    # A subquery, not a list that may be empty, so the page's query count does not
+    # depend on whether any compound changed mode.
+    chosen = changed.order_by("scope_id").values("scope_id")
+    if limit is not None:
+        chosen = chosen[:limit]
+    rows = compound_rows.filter(scope_id__in=chosen, period__in=months).order_by(
+        "scope_id", "period"
+    ).values_list("scope_id", "period", "mode", "metric", "numerator", "denominator")
     by_compound: dict = defaultdict(list)
     for row in rows:
         by_compound[row[0]].append(row[1:])
-    # Always one query (a subquery, not a list that may be empty), so the page's query
-    # count does not depend on whether any compound changed mode.
     names = {
         pk: (name, community)
-        for pk, name, community in Compound.objects.filter(pk__in=changed)
+        for pk, name, community in Compound.objects.filter(pk__in=chosen)
         .values_list("pk", "name", "community__name")
     }
     if not by_compound:
-        return []
+        return [], total
     labels = dict(ManagementMode.choices)
     changes = []
     for pk, entries in by_compound.items():
@@ -592,7 +642,7 @@ def mode_changes(*, user, unit: Unit, months: list[date]) -> list[ModeChange]:
                                     definition.value(a_num, a_den), b_den, a_den)
         changes.append(change)
     changes.sort(key=lambda c: (c.community, c.name))
-    return changes
+    return changes, total
 
 
 # ---------------------------------------------------------------------------

@@ -133,10 +133,17 @@ def dashboard_page(request):
     ranking = dashboard.ranking(user=request.user, unit=unit, period=period,
                                 code=params.metric, order=params.order, children=children)
     comparison = dashboard.mode_comparison(user=request.user, unit=unit, period=period)
-    changes = dashboard.mode_changes(user=request.user, unit=unit, months=months)
+    changes, changes_total = dashboard.cached_summary(
+        "mode-changes", user=request.user, unit=unit, parts=(period, params.metric),
+        build=lambda: dashboard.mode_changes(user=request.user, unit=unit, months=months,
+                                             metric=params.metric),
+    )
     panels = []
     for panel in panels_for(unit.level):
-        table = panel.build(user=request.user, unit=unit, period=period)
+        table = dashboard.cached_summary(
+            f"panel-{panel.key}", user=request.user, unit=unit, parts=(period,),
+            build=lambda panel=panel: panel.build(user=request.user, unit=unit, period=period),
+        )
         if table is not None:
             panels.append((panel, table))
     definition = METRICS[params.metric]
@@ -155,6 +162,7 @@ def dashboard_page(request):
         "orders": [(key, label, params.query(order=key)) for key, label in ORDER_LABELS.items()],
         "comparison": comparison,
         "changes": [(c, c.for_metric(params.metric)) for c in changes],
+        "changes_total": changes_total,
         "panels": panels,
         "cities": dashboard.city_choices(user=request.user) if request.user.is_superuser
         else [],
@@ -268,7 +276,8 @@ def _modes_table(request, params):
 
 def _before_after_table(request, params):
     months = dashboard.trend_months(params.period)
-    changes = dashboard.mode_changes(user=request.user, unit=params.unit, months=months)
+    changes, _total = dashboard.mode_changes(user=request.user, unit=params.unit,
+                                             months=months, metric=params.metric, limit=None)
     headers = [_("compound"), _("community"), _("previous mode"), _("new mode"),
                _("new mode since"), _("metric"), _("before"), _("after"), _("change"),
                _("sample before"), _("sample after")]

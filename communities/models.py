@@ -835,8 +835,12 @@ class MetricSnapshot(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["scope_level", "scope_id", "period"],
-                         name="snapshot_unit_month"),
+            # A unit's months of one split ("" for the unit itself): a city also holds
+            # a row per firm and metric each month, which a (level, id, period) index
+            # would read and discard (EXPLAIN: 16,560 rows removed for 120 at 400,000
+            # households).
+            models.Index(fields=["scope_level", "scope_id", "dimension", "period"],
+                         name="snapshot_unit_split_month"),
             models.Index(fields=["period", "metric", "scope_level"],
                          name="snapshot_month_metric_level"),
         ]

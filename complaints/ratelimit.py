@@ -31,20 +31,29 @@ def _key(name: str, ident: str) -> str:
 
 def is_limited(name: str, ident: str) -> bool:
     """True when ``ident`` has already used up the limit ``name`` (without counting)."""
-    limit, _window = _limits(name)
-    return (cache.get(_key(name, ident)) or 0) >= limit
+    return any_limited((name, ident))
+
+
+def any_limited(*checks: tuple[str, str]) -> bool:
+    """True when any (limit name, ident) is used up; one cache round trip for all."""
+    keys = {_key(name, ident): _limits(name)[0] for name, ident in checks}
+    counts = cache.get_many(list(keys))
+    return any(counts.get(key, 0) >= limit for key, limit in keys.items())
 
 
 def hit(name: str, ident: str) -> bool:
     """Count one use; True while ``ident`` stays within the limit."""
     limit, window = _limits(name)
     key = _key(name, ident)
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
+        count = cache.incr(key)  # one round trip while the window is open
+    except ValueError:  # no window yet, or it just expired: open one
         count = 1
+        if not cache.add(key, 1, timeout=window):  # another request opened it first
+            try:
+                count = cache.incr(key)
+            except ValueError:  # …and it expired again in between
+                count = 1
     return count <= limit
 
 

@@ -121,7 +121,7 @@ def _submit(request, compound):
         return _render_form(request, compound, form, status=400)
     data = form.cleaned_data
     phone = data["reporter_phone"]
-    if ratelimit.is_limited("submit_ip", ip) or ratelimit.is_limited("submit_phone", phone):
+    if ratelimit.any_limited(("submit_ip", ip), ("submit_phone", phone)):
         return _rate_limited(request, _(
             "You have sent several requests in the last hour. Please wait, or call your "
             "community office."

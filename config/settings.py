@@ -370,6 +370,10 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "hongse-demo-2026")
 # metrics not listed keep the defaults of communities.metric_definitions.
 METRIC_THRESHOLDS: dict = {}
 METRIC_MIN_SAMPLE: dict = {}
+# The dashboard's summaries read from raw records (meetings, patrols, mode changes) are
+# kept this many seconds per unit, month, scope and language, so that a city's page costs
+# the same as a community's (0: computed on every request).
+DASHBOARD_SUMMARY_SECONDS = int(os.environ.get("DASHBOARD_SUMMARY_SECONDS", 300))
 
 # LOGGING
 LOGGING = {

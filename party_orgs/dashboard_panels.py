@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities.dashboard import LEVEL_LABELS
 from communities.dashboard_panels import PanelTable, summary_panel
-from communities.models import Community, Compound, VulnerableResident
+from communities.models import Compound, VulnerableResident
 from communities.scoping import scope_queryset
 from communities.selectors import missed_patrol_counts
 from communities.timeutils import local_today, next_month
@@ -23,27 +24,37 @@ def _percent(part, whole) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else _("no data")
 
 
-def _community_names(ids) -> dict:
-    return dict(Community.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+def _by_child_unit(unit, per_community: dict, fields: tuple[str, ...]) -> list[tuple]:
+    """Per-community figures summed per child unit of ``unit`` (see
+    ``Unit.community_breakdown``): (name, *sums), sorted by name."""
+    names = unit.community_breakdown(per_community)
+    sums: dict[str, list[int]] = {}
+    for community_id, figures in per_community.items():
+        total = sums.setdefault(names.get(community_id, ""), [0] * len(fields))
+        for index, name in enumerate(fields):
+            total[index] += figures[name]
+    return [(name, *figures) for name, figures in sorted(sums.items())]
+
+
+def _level_label(unit) -> str:
+    return str(LEVEL_LABELS[unit.breakdown_level])
 
 
 @summary_panel("joint-meetings", gettext_lazy("Three-party joint meetings"), order=10)
 def joint_meetings(*, user, unit, period):
-    """Co-building compounds with a three-party meeting in the month, per community."""
+    """Co-building compounds with a three-party meeting in the month, per child unit."""
     compounds = scope_queryset(Compound.objects.filter(unit.compound_q()), user)
     by_community = joint_meeting_compliance(compounds=compounds, year=period.year,
                                             month=period.month)
-    names = _community_names(by_community)
-    rows = []
-    for community_id, figures in sorted(by_community.items(),
-                                        key=lambda item: names.get(item[0], "")):
-        total, met = figures["compounds"], figures["with_meeting"]
-        rows.append((names.get(community_id, ""), total, met, total - met,
-                     _percent(met, total)))
+    rows = [
+        (name, total, met, total - met, _percent(met, total))
+        for name, total, met in _by_child_unit(unit, by_community,
+                                               ("compounds", "with_meeting"))
+    ]
     total = sum(r[1] for r in rows)
     met = sum(r[2] for r in rows)
     return PanelTable(
-        headers=[_("community"), _("co-building compounds"), _("with a three-party meeting"),
+        headers=[_level_label(unit), _("co-building compounds"), _("with a three-party meeting"),
                  _("without"), _("compliance")],
         rows=rows, numeric=(1, 2, 3, 4),
         note=_("%(met)s of %(total)s co-building compounds held their three-party meeting "
@@ -55,22 +66,20 @@ def joint_meetings(*, user, unit, period):
 @summary_panel("missed-patrols", gettext_lazy("Missed patrols of vulnerable residents"),
                levels=ABOVE_COMPOUND, order=20)
 def missed_patrols(*, user, unit, period):
-    """Half-days due, visited and missed in the month (to today), per community: counts
+    """Half-days due, visited and missed in the month (to today), per child unit: counts
     only, no resident is named (officials do not see vulnerable residents)."""
     today = local_today()
     end = min(next_month(period) - timedelta(days=1), today)
     residents = VulnerableResident.objects.filter(unit.community_q("grid__community"))
     counts = missed_patrol_counts(residents=residents, start=period, end=end)
-    names = _community_names(counts)
     rows = [
-        (names.get(community_id, ""), figures["due"], figures["visited"], figures["missed"],
-         _percent(figures["visited"], figures["due"]))
-        for community_id, figures in sorted(counts.items(),
-                                            key=lambda item: names.get(item[0], ""))
+        (name, due, visited, missed, _percent(visited, due))
+        for name, due, visited, missed in _by_child_unit(unit, counts,
+                                                         ("due", "visited", "missed"))
     ]
     missed = sum(r[3] for r in rows)
     return PanelTable(
-        headers=[_("community"), _("half-days due"), _("visited"), _("missed"),
+        headers=[_level_label(unit), _("half-days due"), _("visited"), _("missed"),
                  _("visited share")],
         rows=rows, numeric=(1, 2, 3, 4),
         note=_("%(missed)s half-day patrols missed from %(start)s to %(end)s.") % {

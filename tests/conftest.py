@@ -153,6 +153,13 @@ def _private_redis_cache(settings, worker_id):
         }
 
 
+@pytest.fixture(autouse=True)
+def _dashboard_summaries_uncached(settings):
+    """Tests see their own data at once (tests/communities/test_dashboard_cache.py turns
+    the cache on)."""
+    settings.DASHBOARD_SUMMARY_SECONDS = 0
+
+
 @pytest.fixture
 def world(db):
     """Two cities with the whole hierarchy and one user per role; see HierarchyFactory."""

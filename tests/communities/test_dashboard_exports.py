@@ -65,7 +65,8 @@ def test_trend_modes_and_before_after_exports(official):
     assert len(rows) == 12 * 10
     headers, rows = _sheet(official.get("/dashboard/export/modes.xlsx"))
     assert headers[:3] == ("指标", "社区领办", "社区领办样本量")
-    headers, rows = _sheet(official.get("/dashboard/export/before-after.xlsx"))
+    headers, rows = _sheet(official.get("/dashboard/export/before-after.xlsx",
+                                        {"metric": "disclosure_rate"}))
     assert headers[:4] == ("小区", "社区", "原管理模式", "现管理模式")
     disclosure = next(r for r in rows if r[5] == "公示率")
     assert disclosure[:4] == ("A1a-c-p", "A1a-c", "无物业", "社区领办")
