@@ -3,7 +3,9 @@
 all rows of a month in one transaction. Full and incremental refresh share this code,
 so an incremental refresh equals a full recompute."""
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -102,6 +104,11 @@ def refresh_months(periods, *, compound_ids=None, as_of: datetime | None = None,
             "community__street__district__city_id", "management_mode",
         )
     )
+    with _cyclic_gc_paused():
+        return _refresh(periods, ids, places, chosen, metric_codes, as_of)
+
+
+def _refresh(periods, ids, places, chosen, metric_codes, as_of) -> int:
     by_family = [family.compute(periods, as_of, ids) for family in chosen]
     written = 0
     for period in periods:
@@ -109,15 +116,34 @@ def refresh_months(periods, *, compound_ids=None, as_of: datetime | None = None,
         for by_month in by_family:
             figures.update(by_month.pop(period, None) or {})  # pop: free months as written
         context = compound_context(period, ids)
-        rows = _compound_rows(period, places, context, figures, metric_codes)
         with transaction.atomic():
             _lock_month(period)
             if ids is None:
-                _replace_month(period, metric_codes, rows)
+                # One metric at a time: a city's month is tens of thousands of rows.
+                with_rollups = _metrics_with_rollups(period, metric_codes)
+                for code in metric_codes:
+                    rows = _compound_rows(period, places, context, figures, [code])
+                    _replace_month(period, [code], rows, has_rollups=code in with_rollups)
+                    written += len(rows)
             else:
+                rows = _compound_rows(period, places, context, figures, metric_codes)
                 _replace_compounds(period, metric_codes, ids, rows)
-        written += len(rows)
+                written += len(rows)
     return written
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """A recompute allocates a few hundred thousand tuples and no reference cycles; on
+    CPython 3.11 the cyclic collector would walk them all again and again in full
+    collections (about a tenth of a city's twelve-month recompute)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _compound_rows(period, places, context, figures, metric_codes) -> list[tuple]:
@@ -146,15 +172,26 @@ def _lock_month(period: date) -> None:
                            [LOCK_NAMESPACE, period.toordinal()])
 
 
-def _replace_month(period, metric_codes, rows) -> None:
+def _replace_month(period, metric_codes, rows, *, has_rollups: bool) -> None:
     """Every row of the month for these metrics: compound rows, then the roll-ups summed
     from them. Only rows whose figures or place differ from the stored ones are written:
     a nightly recompute of twelve months mostly finds what it already holds, and a
     rewrite would cost more than the computation (every row passes three indexes). A
-    row's ``computed_at`` is therefore when its figures last changed."""
-    stored = _stored_rows(period, metric_codes)
-    _write_differences(stored, rows, levels={"compound"})
-    _write_differences(stored, _summed_rollups(period, rows), levels=set(ROLLUP_LEVELS))
+    row's ``computed_at`` is therefore when its figures last changed. The roll-ups are a
+    function of the compound rows: when none of those changed and the month has its
+    roll-ups, they are left as they are."""
+    changed = _write_differences(_stored_rows(period, metric_codes, ["compound"]), rows)
+    if changed or not has_rollups:
+        stored = _stored_rows(period, metric_codes, ROLLUP_LEVELS)
+        _write_differences(stored, _summed_rollups(period, rows))
+
+
+def _metrics_with_rollups(period, metric_codes) -> set[str]:
+    return set(
+        MetricSnapshot.objects.filter(period=period, metric__in=metric_codes,
+                                      scope_level="city")
+        .values_list("metric", flat=True).distinct()
+    )
 
 
 def _row_key(row) -> tuple:
@@ -166,11 +203,14 @@ def _row_figures(row) -> tuple:
     return (row[6], row[7], *row[10:])  # numerator, denominator, place, mode, firm
 
 
-def _stored_rows(period, metric_codes) -> dict[tuple, tuple[int, tuple]]:
-    """{key: (id, figures)} of the month's stored rows. Read through a plain cursor: the
-    ORM's per-row work would double the cost of this read. PostgreSQL returns Decimals;
-    a backend returning floats only makes rows look changed (rewritten), never wrong."""
-    query = MetricSnapshot.objects.filter(period=period, metric__in=metric_codes).values_list(
+def _stored_rows(period, metric_codes, levels) -> dict[tuple, tuple[int, tuple]]:
+    """{key: (id, figures)} of the month's stored rows at ``levels``. Read through a plain
+    cursor: the ORM's per-row work would double the cost of this read. PostgreSQL returns
+    Decimals; a backend returning floats only makes rows look changed (rewritten), never
+    wrong."""
+    query = MetricSnapshot.objects.filter(
+        period=period, metric__in=metric_codes, scope_level__in=list(levels)
+    ).values_list(
         "id", "metric", "scope_level", "scope_id", "dimension", "dimension_value",
         "numerator", "denominator", "community_id", "street_id", "district_id", "city_id",
         "mode", "firm_id",
@@ -178,18 +218,20 @@ def _stored_rows(period, metric_codes) -> dict[tuple, tuple[int, tuple]]:
     sql, params = query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {tuple(r[1:6]): (r[0], tuple(r[6:])) for r in cursor.fetchall()}
+        return {tuple(r[1:6]): (r[0], tuple(r[6:])) for r in cursor}
 
 
-def _write_differences(stored, rows, *, levels) -> None:
+def _write_differences(stored, rows) -> int:
+    """Make the stored rows (those read, all of the levels written) equal ``rows``;
+    returns how many rows were deleted or inserted."""
     wanted = {_row_key(row): row for row in rows}
     stale = [
         pk for key, (pk, figures) in stored.items()
-        if key[1] in levels and (key not in wanted or figures != _row_figures(wanted[key]))
+        if key not in wanted or figures != _row_figures(wanted[key])
     ]
     for start in range(0, len(stale), 5000):
         MetricSnapshot.objects.filter(pk__in=stale[start:start + 5000]).delete()
-    insert_rows(MetricSnapshot, SNAPSHOT_COLUMNS, [
+    return len(stale) + insert_rows(MetricSnapshot, SNAPSHOT_COLUMNS, [
         row for key, row in wanted.items()
         if key not in stored or stored[key][1] != _row_figures(row)
     ])

@@ -178,20 +178,24 @@ def fee_collection_by_month(
     if as_of is not None:
         payments = payments.filter(paid_at__lte=as_of)
     result: dict = defaultdict(lambda: {"payable": Decimal("0"), "paid": Decimal("0")})
-    for row in (
+    # Tuples, not dicts: a city's year is tens of thousands of groups. (Not iterator():
+    # PostgreSQL would plan the server-side cursor for its first rows, three times slower.)
+    for compound_id, month, due, waived in (
         bills.annotate(month=TruncMonth("period_start"))
         .values("compound_id", "month")
         .annotate(due=Sum("amount_due"), waived=Sum("amount_waived"))
+        .values_list("compound_id", "month", "due", "waived")
         .order_by()
     ):
-        result[(row["compound_id"], row["month"])]["payable"] = _yuan(row["due"] - row["waived"])
-    for row in (
+        result[(compound_id, month)]["payable"] = _yuan(due - waived)
+    for compound_id, month, paid in (
         payments.annotate(month=TruncMonth("bill__period_start"))
         .values("compound_id", "month")
         .annotate(paid=Sum("amount"))
+        .values_list("compound_id", "month", "paid")
         .order_by()
     ):
-        result[(row["compound_id"], row["month"])]["paid"] = _yuan(row["paid"])
+        result[(compound_id, month)]["paid"] = _yuan(paid)
     return dict(result)
 
 
