@@ -36,8 +36,9 @@ lint: install
 	$(BIN)/ruff check .
 
 # Production stack: needs CELERY_BROKER_URL (and DATABASE_URL, REDIS_URL) in the environment.
+# Every queue (celery, metrics, notifications); on several hosts give each worker -Q.
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(BIN)/celery -A config worker -Q celery,metrics,notifications --loglevel=INFO
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO

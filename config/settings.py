@@ -182,6 +182,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
 }
+# A queue per task family: one worker (`make worker`) takes them all; on several hosts,
+# each worker takes some (`celery -A config worker -Q metrics`), and a long recompute
+# never delays a resident's text message.
+WORKER_QUEUES = ("celery", "metrics", "notifications")
+CELERY_TASK_ROUTES = {
+    "communities.tasks.*": {"queue": "metrics"},
+    "complaints.tasks.send_resident_notification": {"queue": "notifications"},
+    "complaints.tasks.send_handler_alert": {"queue": "notifications"},
+    "complaints.tasks.deliver_outbox_message": {"queue": "notifications"},
+    "complaints.tasks.flush_outbox": {"queue": "notifications"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # complaints: remind handlers before deadlines, escalate overdue complaints.

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import require_service
 
@@ -114,7 +115,8 @@ class Workers:
         }
         self.started = []
 
-    def start(self, *, queue: str = "celery", env=None, preload: str = "") -> subprocess.Popen:
+    def start(self, *, queue: str = ",".join(settings.WORKER_QUEUES), env=None,
+              preload: str = "") -> subprocess.Popen:
         """A worker process; ``preload`` names a module imported before Celery starts."""
         name = f"w{len(self.started)}-{os.getpid()}-{time.monotonic_ns()}"
         launcher = ["-m", "celery"]
