@@ -1,51 +1,16 @@
 """Fast, bounded-memory loading of generated rows.
 
-On PostgreSQL each table is loaded with ``COPY ... FROM STDIN`` from an in-memory buffer
-flushed every ``chunk`` rows; on SQLite (tests) the same rows go through batched
-``executemany`` INSERTs. Rows carry their primary keys, so children can point at parents
-without reading anything back; sequences are reset at the end.
+Each table is loaded through ``communities.bulk.insert_rows`` (``COPY ... FROM STDIN`` on
+PostgreSQL, batched ``executemany`` INSERTs on SQLite) every ``chunk`` rows. Rows carry
+their primary keys, so children can point at parents without reading anything back;
+sequences are reset at the end.
 """
-
-import io
-import json
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-
-def _pg_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    if any(ch in text for ch in "\\\t\n\r"):
-        text = (text.replace("\\", "\\\\").replace("\t", "\\t")
-                .replace("\n", "\\n").replace("\r", "\\r"))
-    return text
-
-
-def _sqlite_value(value):
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+from communities.bulk import insert_rows
 
 
 class TableWriter:
@@ -57,7 +22,6 @@ class TableWriter:
         self.chunk = chunk
         fields = model._meta.concrete_fields
         self.attnames = [f.attname for f in fields]
-        self.columns = [f.column for f in fields]
         missing = [f for f in fields if f.attname not in given]
         self.defaults = {}
         for field in missing:
@@ -68,7 +32,6 @@ class TableWriter:
         self.rows: list[tuple] = []
         self.count = 0
         self.last_id = model.objects.aggregate(m=Max("pk"))["m"] or 0
-        self.postgres = connection.vendor == "postgresql"
 
     def next_id(self) -> int:
         self.last_id += 1
@@ -84,25 +47,7 @@ class TableWriter:
         return len(self.rows) >= self.chunk
 
     def flush(self) -> None:
-        if not self.rows:
-            return
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                buffer = io.StringIO()
-                for row in self.rows:
-                    buffer.write("\t".join(_pg_text(v) for v in row))
-                    buffer.write("\n")
-                buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                    [tuple(_sqlite_value(v) for v in row) for row in self.rows],
-                )
-        self.count += len(self.rows)
+        self.count += insert_rows(self.model, self.attnames, self.rows)
         self.rows = []
 
 

@@ -118,3 +118,15 @@ def test_summaries_of_another_street_are_empty(client, ledgers):
                                           "period": f"{last_month():%Y-%m}"})
     assert _panel(response, "joint-meetings").rows == []
     assert _panel(response, "missed-patrols").rows == []
+
+
+def test_summaries_of_a_district_are_per_street(client, ledgers):
+    """Above the street, summaries have one row per child unit (a district's streets, a
+    city's districts), however many communities it holds."""
+    month = last_month()
+    client.force_login(ledgers.users["district_official"])
+    response = client.get("/dashboard/", {"period": f"{month:%Y-%m}"})
+    meetings = _panel(response, "joint-meetings")
+    assert meetings.headers[0] == "街道"
+    assert meetings.rows == [("A1a", 2, 1, 1, "50.0%")]
+    assert [row[0] for row in _panel(response, "missed-patrols").rows] == ["A1a"]
