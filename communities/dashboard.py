@@ -1,7 +1,8 @@
 """Reads for the officials' dashboard (DESIGN §5). Everything here reads metric snapshots
 only — never bills or complaints — through the user's scope, in a fixed number of queries
 whatever the amount of data: the unit, its children, one query for the unit's 12 months,
-one for the ranking, one for the mode comparison, one for before/after.
+one for the ranking, one for the mode comparison, one for before/after, two for the
+property firms compared.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Model, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Count, F, Model, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -443,6 +445,90 @@ def ranking(*, user, unit: Unit, period: date, code: str, order: str = "best",
         ranked = best_first
     below.sort(key=lambda r: (-r.denominator, r.name))
     return {"level": child, "ranked": ranked, "below_sample": below, "min_sample": threshold}
+
+
+# ---------------------------------------------------------------------------
+# Property firms compared (districts and cities: the roll-up rows split by firm)
+# ---------------------------------------------------------------------------
+
+FIRM_LEVELS = ("district", "city")
+SHOWN_FIRMS = 10
+
+
+@dataclass
+class RankedFirm:
+    id: int
+    name: str
+    value: Decimal | None
+    numerator: Decimal
+    denominator: Decimal
+    display: str
+    rating: str
+    compounds: int = 0
+    rank: int | None = None
+
+
+def _firm_model() -> type[Model]:
+    """PropertyFirm without importing ``properties`` (communities imports none of the apps
+    above it): the model a staff assignment's firm points to."""
+    from .models import StaffAssignment
+
+    return StaffAssignment._meta.get_field("firm").related_model
+
+
+def firm_ranking(*, user, unit: Unit, period: date, code: str,
+                 shown: int | None = SHOWN_FIRMS) -> dict | None:
+    """The property firms serving a district or city on metric ``code`` in ``period``,
+    from the unit's roll-up rows split by firm (ratios of sums of the firm's compounds
+    in the unit), ranked as ``ranking`` ranks child units: ``ranked`` (denominator at
+    least the minimum sample, best first) and ``below_sample``; with ``shown`` set, only
+    the ``shown`` best and ``shown`` worst ranked firms are kept (``total`` counts them
+    all). None below the district level (no firm rows there). Two queries whatever the
+    number of firms: the firm rows with the firm's name, and the compounds per firm."""
+    if unit.level not in FIRM_LEVELS:
+        return None
+    definition = METRICS[code]
+    firm_model = _firm_model()
+    base = _snapshots(user).filter(metric=code, period=period)
+    name_of = firm_model.objects.filter(
+        pk=Cast(OuterRef("dimension_value"), BigIntegerField())
+    ).values("name")[:1]
+    rows = base.filter(
+        scope_level=unit.level, scope_id=unit.id, dimension="firm",
+    ).annotate(firm_name=Subquery(name_of)).values_list(
+        "dimension_value", "firm_name", "numerator", "denominator", "value"
+    )
+    compounds = dict(
+        base.filter(scope_level="compound", firm_id__isnull=False,
+                    **{f"{unit.level}_id": unit.id})
+        .values("firm_id").annotate(n=Count("id")).order_by().values_list("firm_id", "n")
+    )
+    threshold = min_sample(code)
+    ranked, below = [], []
+    for firm_id, name, num, den, value in rows:
+        pk = int(firm_id)
+        entry = RankedFirm(
+            id=pk, name=name or _("property firm #%(id)s") % {"id": pk}, value=value,
+            numerator=num, denominator=den, display=format_value(definition, value),
+            rating=rating(definition, value), compounds=compounds.get(pk, 0),
+        )
+        (ranked if value is not None and den >= threshold else below).append(entry)
+    sign = -1 if definition.higher_is_better else 1
+    ranked.sort(key=lambda r: (sign * r.value, r.name))
+    for position, entry in enumerate(ranked, start=1):
+        entry.rank = position
+    below.sort(key=lambda r: (-r.denominator, r.name))
+    total, below_total = len(ranked) + len(below), len(below)
+    best, worst = ranked, []
+    if shown is not None:
+        if len(ranked) > 2 * shown:
+            best, worst = ranked[:shown], ranked[-shown:]
+        below = below[:shown]
+    return {
+        "best": best, "worst": worst, "below_sample": below, "min_sample": threshold,
+        "total": total, "ranked_total": len(ranked), "below_total": below_total,
+        "cut": len(best) + len(worst) + len(below) < total,
+    }
 
 
 # ---------------------------------------------------------------------------

@@ -133,6 +133,8 @@ def dashboard_page(request):
     ranking = dashboard.ranking(user=request.user, unit=unit, period=period,
                                 code=params.metric, order=params.order, children=children)
     comparison = dashboard.mode_comparison(user=request.user, unit=unit, period=period)
+    firms = dashboard.firm_ranking(user=request.user, unit=unit, period=period,
+                                   code=params.metric)
     changes, changes_total = dashboard.cached_summary(
         "mode-changes", user=request.user, unit=unit, parts=(period, params.metric),
         build=lambda: dashboard.mode_changes(user=request.user, unit=unit, months=months,
@@ -161,6 +163,7 @@ def dashboard_page(request):
         "ranking": ranking,
         "orders": [(key, label, params.query(order=key)) for key, label in ORDER_LABELS.items()],
         "comparison": comparison,
+        "firms": firms,
         "changes": [(c, c.for_metric(params.metric)) for c in changes],
         "changes_total": changes_total,
         "panels": panels,
@@ -178,7 +181,7 @@ def dashboard_page(request):
 # Excel exports: every table of the page, same parameters, same scope
 # ---------------------------------------------------------------------------
 
-EXPORTS = ("cards", "trend", "ranking", "modes", "before-after")
+EXPORTS = ("cards", "trend", "ranking", "modes", "before-after", "firms")
 
 
 @never_cache
@@ -198,7 +201,7 @@ def dashboard_export(request, table: str):
         return _xlsx(unit, stamp, str(panel.title), built.headers, built.export_rows())
     builder = {
         "cards": _cards_table, "trend": _trend_table, "ranking": _ranking_table,
-        "modes": _modes_table, "before-after": _before_after_table,
+        "modes": _modes_table, "before-after": _before_after_table, "firms": _firms_table,
     }.get(table)
     if builder is None:
         raise Http404(_("No such table."))
@@ -291,3 +294,20 @@ def _before_after_table(request, params):
                          figures["after_sample"]))
     return _("Before and after a change of mode"), headers, rows
 
+
+def _firms_table(request, params):
+    firms = dashboard.firm_ranking(user=request.user, unit=params.unit, period=params.period,
+                                   code=params.metric, shown=None)
+    if firms is None:
+        raise Http404(_("No such table."))
+    headers = [_("rank"), _("property firm"), _("metric"), _("value"), _("numerator"),
+               _("denominator (sample)"), _("compounds served here"), _("rating"),
+               _("ranked")]
+    label = METRICS[params.metric].label
+    ratings = {"green": _("good"), "amber": _("fair"), "red": _("poor")}
+    rows = [
+        (f.rank, f.name, label, f.display, f.numerator, f.denominator, f.compounds,
+         ratings.get(f.rating, ""), f.rank is not None)
+        for f in firms["best"] + firms["below_sample"]
+    ]
+    return _("Property firms compared"), headers, rows

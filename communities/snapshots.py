@@ -1,7 +1,12 @@
 """Writes metric snapshots: compound rows from the families' figures, then the roll-ups
 (community, street, district, city; by mode and by firm for districts and cities),
-all rows of a month in one transaction. Full and incremental refresh share this code,
-so an incremental refresh equals a full recompute."""
+all rows of a month in one transaction.
+
+A full recompute writes only the rows that differ from the stored ones; an incremental
+refresh rewrites the marked compounds and moves their ancestors by the differences. Both
+take the figures from the same families and place a compound row in the same roll-up
+rows (``_groups``), so an incremental refresh equals a full recompute
+(tests/communities/test_metrics_incremental_property.py)."""
 
 import gc
 from collections import defaultdict

@@ -1,17 +1,23 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin_scoping import ScopedAdmin, masked
+from communities.audit import mask_text
 from communities.errors import ApplicationError
 
 from . import services
 from .models import (
+    AlertKind,
     Category,
     Complaint,
     ComplaintEvent,
     ComplaintPhoto,
+    EventKind,
     Open311ApiKey,
     Open311Jurisdiction,
+    OutboxMessage,
 )
 
 
@@ -97,7 +103,14 @@ class ComplaintAdmin(ScopedAdmin):
 class ComplaintPhotoAdmin(ScopedAdmin):
     list_display = ["id", "complaint", "width", "height", "created_at"]
     list_select_related = ["complaint__category__parent", "complaint__compound"]
-    readonly_fields = ["complaint", "event", "image", "width", "height", "created_at"]
+    # The image through the scoped staff view: /media/ is not served in production.
+    fields = ["complaint", "event", "image_link", "width", "height", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def image_link(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                           reverse("complaint-photo", args=[obj.pk]), _("View photo"))
 
     def has_add_permission(self, request):
         return False
@@ -116,3 +129,70 @@ class Open311ApiKeyAdmin(admin.ModelAdmin):
 @admin.register(Open311Jurisdiction)
 class Open311JurisdictionAdmin(admin.ModelAdmin):
     list_display = ["jurisdiction_id", "city"]
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = _("delivery")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("Sent")), ("pending", _("Pending")), ("failing", _("Failing"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if value == "pending":
+            return queryset.filter(sent_at__isnull=True, attempts=0)
+        if value == "failing":
+            return queryset.filter(sent_at__isnull=True, attempts__gt=0)
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only, superusers only: the delivery log of text messages (operations, not a
+    staff ledger). The row holds no phone number nor message text; the last error is
+    shown with any mobile number in it masked. Sent rows are deleted after
+    OUTBOX_RETENTION_DAYS (complaints.outbox.purge_sent)."""
+
+    list_display = ["kind", "tracking_code", "event_label", "created_at", "sent_at",
+                    "attempts", "last_error_masked"]
+    list_filter = [OutboxStateFilter, "kind"]
+    search_fields = ["complaint__tracking_code"]
+    list_select_related = ["complaint"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    fields = ["kind", "tracking_code", "event_label", "created_at", "sent_at", "attempts",
+              "last_error_masked"]
+    readonly_fields = fields
+
+    @admin.display(description=_("tracking code"), ordering="complaint__tracking_code")
+    def tracking_code(self, obj):
+        return obj.complaint.tracking_code
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj):
+        for choices in (EventKind, AlertKind):
+            if obj.event in choices.values:
+                return choices(obj.event).label
+        return obj.event
+
+    @admin.display(description=_("last error"))
+    def last_error_masked(self, obj):
+        return mask_text(obj.last_error)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

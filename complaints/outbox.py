@@ -6,12 +6,18 @@ broker cannot take the task, nothing is lost: the row stays unsent and the beat 
 ``complaints.tasks.flush_outbox`` queues every unsent row older than ``FLUSH_AFTER``
 again. ``deliver`` locks the row and skips it once sent, so a message queued twice
 (by the commit hook and by the flush) is still sent once.
+
+Retention: ``purge_sent`` (the daily beat task ``complaints.tasks.purge_sent_outbox``)
+deletes the messages sent more than ``OUTBOX_RETENTION_DAYS`` ago; a message not yet
+sent (pending, or failing and retried) is never deleted, however old.
 """
 
 import datetime
 import logging
 from functools import partial
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +59,28 @@ def flush(*, older_than: datetime.timedelta = FLUSH_AFTER, batch: int = 500) -> 
         .order_by("created_at", "pk").values_list("pk", flat=True)[:batch]
     )
     return sum(1 for pk in ids if queue(pk))
+
+
+def purge_sent(*, days: int | None = None, batch: int = 5000) -> int:
+    """Delete the messages sent more than ``days`` (``OUTBOX_RETENTION_DAYS``) ago, in
+    batches; return how many. Unsent messages are kept whatever their age."""
+    days = settings.OUTBOX_RETENTION_DAYS if days is None else days
+    if days < 1:
+        raise ImproperlyConfigured("OUTBOX_RETENTION_DAYS must be at least 1.")
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old_sent = OutboxMessage.objects.filter(sent_at__isnull=False, sent_at__lt=cutoff)
+    deleted = 0
+    while True:
+        ids = list(old_sent.order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        # sent_at is checked again: a row is only ever deleted once it is sent and old.
+        deleted += old_sent.filter(pk__in=ids).delete()[0]
+        if len(ids) < batch:
+            break
+    if deleted:
+        logger.info("outbox: %s sent messages older than %s days deleted", deleted, days)
+    return deleted
 
 
 def deliver(message_id: int) -> bool:

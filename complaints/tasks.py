@@ -42,6 +42,14 @@ def flush_outbox() -> int:
     return flush()
 
 
+@shared_task(acks_late=True)
+def purge_sent_outbox() -> int:
+    """Beat, daily: delete the messages sent more than OUTBOX_RETENTION_DAYS ago."""
+    from .outbox import purge_sent
+
+    return purge_sent()
+
+
 @shared_task
 def check_complaint_deadlines() -> dict:
     """Beat: reminders before deadlines, escalation of overdue complaints, auto-close."""

@@ -1,5 +1,6 @@
 """Resident pages (no login) and the staff workbench. Thin: parse, call, render."""
 
+import logging
 import mimetypes
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from .models import ComplaintPhoto
 from .pagination import keyset_page
 from .reply_templates import templates_for
 
+logger = logging.getLogger(__name__)
 SESSION_TRACKED = "complaints_tracked"
 SESSION_RECEIPT = "complaints_receipt"
 VIEW_PERMISSION = "complaints.view_complaint"
@@ -254,8 +256,14 @@ def track_feedback(request, code):
 
 def _photo_response(photo):
     content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
-    response = FileResponse(photo.image.open("rb"), content_type=content_type)
+    try:
+        handle = photo.image.open("rb")
+    except OSError:  # the row outlived its file (restored database, lost volume)
+        logger.warning("complaint photo %s: file missing", photo.pk)
+        raise Http404(_("The photo file is missing.")) from None
+    response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -182,6 +182,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
 }
+# Sent outbox messages (complaints.OutboxMessage) are kept this many days, then deleted by
+# the daily beat task complaints.tasks.purge_sent_outbox; unsent ones are never deleted.
+OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", 90))
 # A queue per task family: one worker (`make worker`) takes them all; on several hosts,
 # each worker takes some (`celery -A config worker -Q metrics`), and a long recompute
 # never delays a resident's text message.
@@ -192,6 +195,7 @@ CELERY_TASK_ROUTES = {
     "complaints.tasks.send_handler_alert": {"queue": "notifications"},
     "complaints.tasks.deliver_outbox_message": {"queue": "notifications"},
     "complaints.tasks.flush_outbox": {"queue": "notifications"},
+    "complaints.tasks.purge_sent_outbox": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -204,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-flush-outbox": {
         "task": "complaints.tasks.flush_outbox",
         "schedule": 60,
+    },
+    # complaints: daily, delete sent outbox messages older than OUTBOX_RETENTION_DAYS
+    # (pending and failing ones are kept).
+    "complaints-purge-sent-outbox": {
+        "task": "complaints.tasks.purge_sent_outbox",
+        "schedule": crontab(hour=3, minute=40),
     },
     # properties: owners' committee terms end by the calendar.
     "properties-refresh-owners-organisations": {

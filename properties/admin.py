@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from communities.admin_scoping import ScopedAdmin
@@ -299,11 +301,31 @@ class InspectionItemForm(forms.ModelForm):
 
 
 class InspectionItemInline(admin.TabularInline):
+    """Items are entered with the inspection; a recorded item shows its photo through the
+    scoped ``inspection-photo`` view (media are not served in production), never /media/."""
+
     model = InspectionItem
     form = InspectionItemForm
     extra = 3
     min_num = 1
     validate_min = True
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["clause", "passed", "note", "photo"]
+        return ["clause", "passed", "note", "photo_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["clause", "passed", "note", "photo_link"]
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, item):
+        if item is None or not item.pk or not item.photo:
+            return self.get_empty_value_display()
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("inspection-photo", args=[item.pk]), _("View photo"),
+        )
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)

@@ -38,6 +38,12 @@ def _sniff(head: bytes):
     return None
 
 
+def stored_image_type(head: bytes) -> str | None:
+    """The content type of a stored photo from its first bytes: JPEG or PNG, else None."""
+    kind = _sniff(head)
+    return kind[0] if kind in (PNG, JPEG) else None
+
+
 def checked_attachment(upload, *, images_only: bool = False) -> CheckedFile:
     """Return the upload ready to store, or raise ValidationError with a clear message."""
     size = getattr(upload, "size", None)

@@ -16,4 +16,8 @@ urlpatterns = [
     ),
     path("staff/disclosures/", views.disclosure_staff_list, name="disclosure-staff-list"),
     path("staff/disclosures/new/", views.disclosure_create, name="disclosure-create"),
+    path(
+        "staff/inspection-items/<int:pk>/photo/",
+        views.inspection_photo, name="inspection-photo",
+    ),
 ]

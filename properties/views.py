@@ -1,5 +1,6 @@
 import csv
 import io
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -15,11 +16,15 @@ from django.views.decorators.cache import never_cache
 from communities.errors import ApplicationError
 from communities.exports import xlsx_response
 from communities.models import Compound
+from communities.scoping import get_scoped_object_or_404
 
 from . import selectors, services
+from .attachments import stored_image_type
 from .forms import DisclosureForm, FeeImportForm
 from .imports import template_headers
-from .models import Disclosure, ImportKind, ImportOutcome
+from .models import Disclosure, ImportKind, ImportOutcome, InspectionItem
+
+logger = logging.getLogger(__name__)
 
 # Public ------------------------------------------------------------------------------
 
@@ -139,3 +144,37 @@ def disclosure_create(request):
             messages.success(request, _("The notice is published on the compound's board."))
             return redirect("disclosure-staff-list")
     return render(request, "properties/disclosure_form.html", {"form": form})
+
+
+# Inspections (staff) -----------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def inspection_photo(request, pk: int):
+    """An inspection item's photo, for staff whose scope covers the inspected compound.
+
+    Media are not served in production: this is the only way to a photo. Without the
+    permission, out of scope, without a photo or with its file gone: all the same 404.
+    """
+    if not request.user.has_perm("properties.view_inspection"):
+        raise Http404(_("No such record in your area."))
+    item = get_scoped_object_or_404(InspectionItem.objects.all(), request.user, pk=pk)
+    if not item.photo:
+        raise Http404(_("This inspection item has no photo."))
+    try:
+        handle = item.photo.open("rb")
+    except OSError:
+        logger.warning("inspection item %s: photo file missing", item.pk)
+        raise Http404(_("The photo file is missing.")) from None
+    content_type = stored_image_type(handle.read(16))
+    if content_type is None:  # checked on upload; anything else now is not served
+        handle.close()
+        logger.warning("inspection item %s: stored photo is not a JPEG/PNG", item.pk)
+        raise Http404(_("The photo file is missing."))
+    handle.seek(0)
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

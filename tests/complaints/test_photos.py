@@ -43,3 +43,11 @@ def test_staff_see_photos_only_in_their_scope(client, cw):
     client.force_login(cw.users["superuser"])
     response = client.get(f"/staff/complaints/photos/{photo.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+
+def test_photo_whose_file_is_gone_is_a_404_not_a_500(client, cw):
+    complaint = make_complaint(cw, compound="B1a-c-p", photos=[clean_photo(image_file())])
+    photo = complaint.photos.get()
+    photo.image.storage.delete(photo.image.name)
+    client.force_login(cw.users["superuser"])
+    assert client.get(f"/staff/complaints/photos/{photo.pk}/").status_code == 404

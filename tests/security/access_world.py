@@ -70,7 +70,7 @@ def build(w):
         )
         property_services.inspection_record(
             contract=w.contracts[compound.name], date=day, inspector=root,
-            items=[{"clause": "保洁", "passed": True}],
+            items=[{"clause": "保洁", "passed": True, "photo": image_file()}],
         )
         property_services.owners_committee_create(
             compound=compound, kind="owners_committee", term_start=datetime.date(2025, 1, 1),

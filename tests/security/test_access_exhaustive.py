@@ -22,7 +22,7 @@ from complaints.models import ComplaintPhoto
 from config.urls import router
 from party_orgs.exports import LEDGERS
 from party_orgs.models import DemonstrationPoint, JointMeeting, PartyOrganization
-from properties.models import FeeImport
+from properties.models import FeeImport, InspectionItem
 
 from .access_world import build
 
@@ -119,6 +119,7 @@ PAGES = [
     ("complaint-detail", "complaints.Complaint"),
     ("complaint-photo", ComplaintPhoto),
     ("fee-import-detail", FeeImport),
+    ("inspection-photo", InspectionItem),
     ("party-org-detail", PartyOrganization),
     ("party-meeting-detail", JointMeeting),
     ("party-point-detail", DemonstrationPoint),
