@@ -133,8 +133,12 @@ def dashboard_page(request):
     ranking = dashboard.ranking(user=request.user, unit=unit, period=period,
                                 code=params.metric, order=params.order, children=children)
     comparison = dashboard.mode_comparison(user=request.user, unit=unit, period=period)
-    firms = dashboard.firm_ranking(user=request.user, unit=unit, period=period,
-                                   code=params.metric)
+    # Both grow with the unit (its firms, its compounds): kept like the summaries.
+    firms = dashboard.cached_summary(
+        "firms", user=request.user, unit=unit, parts=(period, params.metric),
+        build=lambda: dashboard.firm_ranking(user=request.user, unit=unit, period=period,
+                                             code=params.metric),
+    )
     changes, changes_total = dashboard.cached_summary(
         "mode-changes", user=request.user, unit=unit, parts=(period, params.metric),
         build=lambda: dashboard.mode_changes(user=request.user, unit=unit, months=months,
