@@ -267,8 +267,19 @@ class DisclosureAdmin(ServiceWriteAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["compound", "item", "title", "text", "attachment", "valid_until", "firm",
+        return ["compound", "item", "title", "text", "attachment_link", "valid_until", "firm",
                 "published_at", "published_by"]
+
+    @admin.display(description=_("attachment"))
+    def attachment_link(self, notice):
+        """The notice board's own link (media files are not served in production)."""
+        if notice is None or not notice.pk or not notice.attachment:
+            return self.get_empty_value_display()
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("disclosure-attachment", args=[notice.compound_id, notice.pk]),
+            _("Open the attachment"),
+        )
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -192,3 +192,16 @@ def test_disclosure_api(client, fw):
     assert Disclosure.objects.count() == 1
     client.force_login(fw.users["other_firm_staff"])
     assert client.get("/api/v1/disclosures/").json()["count"] == 0
+
+
+def test_admin_links_the_attachment_through_the_notice_board_not_media(client, fw, settings):
+    """Media files are not served in production: the admin links the board's view."""
+    notice = publish(fw, DisclosureItem.FEE_STANDARDS, attachment=SimpleUploadedFile(
+        "fee.pdf", PDF, content_type="application/pdf"))
+    client.force_login(fw.users["superuser"])
+    response = client.get(reverse("admin:properties_disclosure_change", args=[notice.pk]))
+    html = response.content.decode()
+    url = reverse("disclosure-attachment", args=[notice.compound_id, notice.pk])
+    assert f'href="{url}"' in html and "打开附件" in html
+    assert notice.attachment.name not in html
+    assert client.get(url).status_code == 200
