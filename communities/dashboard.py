@@ -456,16 +456,8 @@ SHOWN_FIRMS = 10
 
 
 @dataclass
-class RankedFirm:
-    id: int
-    name: str
-    value: Decimal | None
-    numerator: Decimal
-    denominator: Decimal
-    display: str
-    rating: str
+class RankedFirm(RankedUnit):
     compounds: int = 0
-    rank: int | None = None
 
 
 def _firm_model() -> type[Model]:

@@ -6,7 +6,9 @@ a POST action. Errors use the project's one shape {"error": {"code", "message",
 "fields"}} (409 for a conflict).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -31,6 +33,7 @@ from .models import (
     Urgency,
 )
 from .pagination import ComplaintCursorPagination
+from .photos import MAX_PHOTOS, clean_photo
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -123,6 +126,27 @@ class VersionSerializer(serializers.Serializer):
 
 class NoteRequiredSerializer(VersionSerializer):
     note = serializers.CharField(max_length=1000)
+
+
+class ResolveSerializer(NoteRequiredSerializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list,
+        help_text="Up to 3 photos of the work done (multipart); JPEG, PNG or WebP, "
+                  "stored re-encoded without EXIF.",
+    )
+
+    def validate_photos(self, files):
+        if len(files) > MAX_PHOTOS:
+            raise serializers.ValidationError(_("At most 3 photos."), code="too_many_photos")
+        cleaned, errors = [], []
+        for uploaded in files:
+            try:
+                cleaned.append(clean_photo(uploaded))
+            except DjangoValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return cleaned
 
 
 class DispatchSerializer(VersionSerializer):
@@ -255,12 +279,13 @@ class ComplaintViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
                          lambda c, u, d, v: services.complaint_add_progress(
                              complaint_id=c, actor=u, note=d["note"], expected_version=v))
 
-    @_transition(NoteRequiredSerializer, "Resolve (in progress → resolved)")
+    @_transition(ResolveSerializer, "Resolve (in progress → resolved), with up to 3 photos")
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self._run(request, NoteRequiredSerializer,
+        return self._run(request, ResolveSerializer,
                          lambda c, u, d, v: services.complaint_resolve(
-                             complaint_id=c, actor=u, note=d["note"], expected_version=v))
+                             complaint_id=c, actor=u, note=d["note"], photos=d["photos"],
+                             expected_version=v))
 
     @_transition(VersionSerializer, "Close (resolved → closed)")
     @action(detail=True, methods=["post"])

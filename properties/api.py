@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from communities.models import Compound
+from communities.models import Compound, ManagementMode
 from communities.scoping import get_scoped_object_or_404, scope_queryset
 
 from . import selectors, services
@@ -110,13 +111,97 @@ class ServiceContractFilter(filters.FilterSet):
         fields = ["compound", "firm", "mode", "status"]
 
 
+class ServiceContractStartSerializer(serializers.Serializer):
+    """Start a contract on a compound in the user's area; the compound's active contract
+    (if any) ends the day before."""
+
+    compound = ScopedPrimaryKeyRelatedField(queryset=Compound.objects.all())
+    firm = ScopedPrimaryKeyRelatedField(
+        queryset=PropertyFirm.objects.all(), required=False, allow_null=True, default=None,
+        help_text="Empty for a community-led or no-management period.",
+    )
+    mode = serializers.ChoiceField(choices=ManagementMode.choices)
+    start_date = serializers.DateField()
+    fee_standard = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0"),
+        help_text="Yuan per m² per month.",
+    )
+
+    def validate(self, attrs):
+        without_firm = attrs["mode"] in (ManagementMode.COMMUNITY_LED, ManagementMode.NONE)
+        if without_firm and attrs.get("firm") is not None:
+            raise serializers.ValidationError({"firm": [
+                _("A community-led or no-management period has no property firm.")
+            ]})
+        if not without_firm and attrs.get("firm") is None:
+            raise serializers.ValidationError({"firm": [
+                _("Choose the property firm for this mode.")
+            ]})
+        return attrs
+
+
+class ServiceContractEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+
+    def validate_end_date(self, value):
+        contract = self.context["contract"]
+        if value < contract.start_date:
+            raise serializers.ValidationError(
+                _("The end date cannot be before the start date.")
+            )
+        return value
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ServiceContractStartSerializer, responses={201: ServiceContractSerializer},
+        summary="Start a service contract (the active one, if any, ends the day before)",
+    ),
+)
 class ServiceContractViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, SelectorViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SelectorViewSet
 ):
+    """Contracts of the user's area. Community staff start a contract (POST) and end the
+    active one (POST .../end/); the compound's management mode follows."""
+
     queryset = ServiceContract.objects.all()
     selector = staticmethod(selectors.contract_list)
     serializer_class = ServiceContractSerializer
     filterset_class = ServiceContractFilter
+
+    def create(self, request, *args, **kwargs):
+        body = ServiceContractStartSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        contract = services.contract_start(
+            compound=data["compound"], firm=data.get("firm"), mode=data["mode"],
+            start_date=data["start_date"], fee_standard=data["fee_standard"],
+            actor=request.user,
+        )
+        contract = self.get_queryset().get(pk=contract.pk)
+        return Response(
+            ServiceContractSerializer(contract, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=ServiceContractEndSerializer, responses={200: ServiceContractSerializer},
+        summary="End the active contract on end_date",
+    )
+    @action(detail=True, methods=["post"], serializer_class=ServiceContractEndSerializer)
+    def end(self, request, pk=None):
+        if not request.user.has_perm("properties.change_servicecontract"):
+            raise PermissionDenied()
+        contract = self.get_object()  # scoped queryset: out of the area is a 404
+        body = ServiceContractEndSerializer(data=request.data, context={"contract": contract})
+        body.is_valid(raise_exception=True)
+        services.contract_end(contract=contract, end_date=body.validated_data["end_date"])
+        contract = self.get_queryset().get(pk=contract.pk)
+        return Response(
+            ServiceContractSerializer(contract, context=self.get_serializer_context()).data
+        )
 
 
 # Bills and payments -------------------------------------------------------------------
@@ -241,8 +326,10 @@ class FeeImportSerializer(serializers.ModelSerializer):
 class FeeImportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, SelectorViewSet
 ):
-    """Upload a bills or payments file (multipart: kind, file). A refused file answers
-    400 with the bad rows in ``error.fields.rows``."""
+    """Upload a bills or payments file (multipart: kind, file). The import runs in a
+    Celery task: 202 with the queued record (poll it until ``outcome`` is imported or
+    refused); with eager Celery 201 when imported. A refused file answers 400 with the
+    bad rows in ``error.fields.file``."""
 
     queryset = FeeImport.objects.all()
     selector = staticmethod(selectors.fee_import_list)
@@ -254,13 +341,15 @@ class FeeImportViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        record = services.fee_import_file(
+        record = services.fee_import_queue(
             kind=serializer.validated_data["kind"], upload=upload, file_name=upload.name,
             actor=request.user,
         )
-        if record.outcome == ImportOutcome.IMPORTED:
+        record.refresh_from_db()  # with eager Celery the import has already ended
+        if record.outcome != ImportOutcome.REFUSED:  # queued/running: 202, poll the record
             data = FeeImportSerializer(record, context=self.get_serializer_context()).data
-            return Response(data, status=status.HTTP_201_CREATED)
+            code = status.HTTP_202_ACCEPTED if record.is_pending else status.HTTP_201_CREATED
+            return Response(data, status=code)
         rows = [
             _("Row %(row)s: %(message)s") % error if error["row"] else error["message"]
             for error in record.errors

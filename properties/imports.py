@@ -4,19 +4,28 @@ The file is streamed (openpyxl in read-only mode, the csv module), every row is 
 and either every row goes in (bulk inserts in batches, inside one transaction) or none
 does, with a report naming each bad row and why. Nothing but id lookup dictionaries is
 kept in memory, so a file of 100,000 rows imports in one go.
+
+Pages and the API queue an upload (``queue_import``: type and header row checked, the
+file stored under a private path, a FeeImport "queued"); the Celery task calls
+``run_queued``, which imports it once, reports progress, and deletes the stored file.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
+import logging
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -39,9 +48,15 @@ from .models import (
     ServiceContract,
 )
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 2000
 MAX_REPORTED_ERRORS = 1000
 MAX_CELL = 200
+PROGRESS_EVERY = 1000  # rows between two progress reports of a queued import
+PROGRESS_TTL = 6 * 3600
+UPLOAD_DIR = "private/fee-imports"  # never under a served URL: the files hold residents' data
+PENDING = (ImportOutcome.QUEUED, ImportOutcome.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,24 @@ def template_headers(kind: str) -> list[str]:
     prepared by anyone imports the same way."""
     with translation.override("zh-hans"):
         return [str(c.label) for c in COLUMNS[kind]]
+
+
+def _header_positions(kind: str, number: int, values) -> dict[str, int]:
+    """Column key → position in the header row; refuses a header missing a column."""
+    aliases = _header_aliases(kind)
+    positions: dict[str, int] = {}
+    for index, value in enumerate(values):
+        text = _text(value)
+        key = aliases.get(text) or aliases.get(text.lower())
+        if key and key not in positions:
+            positions[key] = index
+    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.key not in positions]
+    if missing:
+        raise ImportRefused(
+            [(number, _("Missing columns: %(columns)s. Use the template.")
+              % {"columns": "、".join(missing)})]
+        )
+    return positions
 
 
 def _header_aliases(kind: str) -> dict[str, str]:
@@ -368,8 +401,9 @@ def _room_key(building: str, unit: str, room: str) -> str:
 class _Importer:
     kind: str
 
-    def __init__(self, *, user, fee_import_id=None):
+    def __init__(self, *, user, fee_import_id=None, progress=None):
         self.user = user
+        self.progress = progress  # called with the rows read so far, every PROGRESS_EVERY
         self.places = Places(user)
         self.errors: list[tuple[int, str]] = []
         self.error_count = 0
@@ -395,6 +429,8 @@ class _Importer:
             if not any(_text(v) for v in values):
                 continue
             self.rows_total += 1
+            if self.progress is not None and self.rows_total % PROGRESS_EVERY == 0:
+                self.progress(self.rows_total)
             cells = {key: (values[i] if i < len(values) else None) for key, i in header.items()}
             messages: list[str] = []
             parsed = self.parse(number, cells, messages)
@@ -409,23 +445,7 @@ class _Importer:
         self.flush()
 
     def _header(self, number: int, values) -> dict[str, int]:
-        aliases = _header_aliases(self.kind)
-        positions: dict[str, int] = {}
-        for index, value in enumerate(values):
-            text = _text(value)
-            key = aliases.get(text) or aliases.get(text.lower())
-            if key and key not in positions:
-                positions[key] = index
-        missing = [
-            self.labels[c.key] for c in COLUMNS[self.kind]
-            if c.required and c.key not in positions
-        ]
-        if missing:
-            raise ImportRefused(
-                [(number, _("Missing columns: %(columns)s. Use the template.")
-                  % {"columns": "、".join(missing)})]
-            )
-        return positions
+        return _header_positions(self.kind, number, values)
 
     def place(self, cells, messages):
         compound_name = _text(cells.get("compound"))
@@ -645,7 +665,7 @@ IMPORTERS = {ImportKind.BILLS: BillImporter, ImportKind.PAYMENTS: PaymentImporte
 
 
 def run_import(*, kind: str, upload, file_name: str, user) -> FeeImport:
-    """Import ``upload``; returns the FeeImport record (outcome imported or refused)."""
+    """Import ``upload`` now; returns the FeeImport record (outcome imported or refused)."""
     if kind not in IMPORTERS:
         raise ValueError(kind)
     file_name = (file_name or "")[-200:]
@@ -660,36 +680,227 @@ def run_import(*, kind: str, upload, file_name: str, user) -> FeeImport:
             importer.run(read_rows(upload, file_name))
             if importer.error_count:
                 raise ImportRefused(importer.errors)
-            record.rows_total = importer.rows_total
-            record.rows_imported = importer.rows_imported
-            record.save(update_fields=["rows_total", "rows_imported"])
-            record.compounds.set(importer.places.seen_compounds)
-            # Bills and payments of these compounds changed: their recent months are
-            # recomputed by the next incremental refresh.
-            mark_dirty_many(
-                (compound_id, period)
-                for compound_id in importer.places.seen_compounds
-                for period in recent_months(13)
-            )
+            _finish(record, importer)
             return record
     except ImportRefused as refused:
         errors = refused.errors
     except IntegrityError:
-        errors = [(0, _("Someone else imported the same records at the same time; "
-                        "nothing was imported. Try again."))]
-    return _record_refusal(kind=kind, file_name=file_name, user=user, importer=importer,
-                           errors=errors)
-
-
-def _record_refusal(*, kind, file_name, user, importer, errors) -> FeeImport:
-    error_count = importer.error_count if importer and importer.error_count else len(errors)
+        errors = [(0, _race_message())]
     with transaction.atomic():
         record = FeeImport.objects.create(
-            kind=kind, file_name=file_name, uploaded_by=user, outcome=ImportOutcome.REFUSED,
-            rows_total=importer.rows_total if importer else 0, rows_imported=0,
-            error_count=error_count,
-            errors=[{"row": row, "message": message} for row, message in sorted(errors)],
+            kind=kind, file_name=file_name, uploaded_by=user,
+            **_refusal_fields(importer, errors),
         )
         if importer is not None:
             record.compounds.set(importer.places.seen_compounds)
     return record
+
+
+def _race_message() -> str:
+    return _("Someone else imported the same records at the same time; nothing was "
+             "imported. Try again.")
+
+
+def _finish(record: FeeImport, importer: _Importer) -> None:
+    """Inside the import's transaction: the record says imported, with its counts."""
+    record.outcome = ImportOutcome.IMPORTED
+    record.rows_total = record.rows_processed = importer.rows_total
+    record.rows_imported = importer.rows_imported
+    record.error_count = 0
+    record.errors = []
+    record.save(update_fields=["outcome", "rows_total", "rows_processed", "rows_imported",
+                               "error_count", "errors"])
+    record.compounds.set(importer.places.seen_compounds)
+    # Bills and payments of these compounds changed: their recent months are
+    # recomputed by the next incremental refresh.
+    mark_dirty_many(
+        (compound_id, period)
+        for compound_id in importer.places.seen_compounds
+        for period in recent_months(13)
+    )
+
+
+def _refusal_fields(importer, errors) -> dict:
+    error_count = importer.error_count if importer and importer.error_count else len(errors)
+    rows_total = importer.rows_total if importer else 0
+    return {
+        "outcome": ImportOutcome.REFUSED, "rows_total": rows_total,
+        "rows_processed": rows_total, "rows_imported": 0, "error_count": error_count,
+        "errors": [{"row": row, "message": message} for row, message in sorted(errors)],
+    }
+
+
+# Queued imports ------------------------------------------------------------------------
+
+
+def check_upload(*, kind: str, upload, file_name: str) -> None:
+    """The cheap checks made before an upload is queued: the file's type and, for a CSV
+    file, its header row (the first non-empty one). Raises ImportRefused.
+
+    A workbook's header is checked by the import: opening it reads all its shared
+    strings first (about 2 s for 100,000 rows), too slow for the request."""
+    if kind not in IMPORTERS:
+        raise ValueError(kind)
+    rows = read_rows(upload, file_name)  # checks the type; reads nothing yet
+    try:
+        if file_name.lower().endswith(".xlsx"):
+            return
+        for number, values in rows:
+            if any(_text(v) for v in values):
+                _header_positions(kind, number, values)
+                break
+        else:
+            raise ImportRefused([(0, _("The file has no data rows."))])
+    finally:
+        rows.close()
+        upload.seek(0)
+
+
+def queue_import(*, kind: str, upload, file_name: str, user) -> FeeImport:
+    """Check ``upload`` (type, header row), store it under a private path and record a
+    queued FeeImport. Raises ImportRefused, with nothing stored, when the checks fail.
+    The caller queues ``run_queued(record.pk)``."""
+    file_name = (file_name or "")[-200:]
+    check_upload(kind=kind, upload=upload, file_name=file_name)
+    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
+    upload.seek(0)
+    path = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}", upload)
+    try:
+        return FeeImport.objects.create(
+            kind=kind, file_name=file_name, uploaded_by=user, outcome=ImportOutcome.QUEUED,
+            stored_file=path,
+        )
+    except BaseException:
+        default_storage.delete(path)
+        raise
+
+
+def progress_key(import_id: int) -> str:
+    return f"properties:fee-import-progress:{import_id}"
+
+
+def _report_progress(import_id: int, rows: int) -> None:
+    # The import's own transaction is not committed until the end: progress goes
+    # through the cache (shared with the web processes when REDIS_URL is set).
+    try:
+        cache.set(progress_key(import_id), rows, PROGRESS_TTL)
+    except Exception:  # noqa: BLE001 - progress is a nicety, never a reason to fail
+        logger.warning("fee import %s: could not record progress", import_id, exc_info=True)
+
+
+def rows_processed(record: FeeImport) -> int:
+    """Data rows read so far by a running import (all of them once it has ended)."""
+    if not record.is_pending:
+        return record.rows_processed
+    try:
+        live = cache.get(progress_key(record.pk))
+    except Exception:  # noqa: BLE001
+        live = None
+    return max(record.rows_processed, live or 0)
+
+
+def run_queued(import_id: int) -> FeeImport | None:
+    """Import a queued upload, once. Safe to call again for the same import (a
+    redelivered task): an import that has ended is not run again, and a run that died
+    mid-way left nothing behind (its transaction was rolled back), so it runs afresh."""
+    with transaction.atomic():
+        record = FeeImport.objects.select_for_update().filter(pk=import_id).first()
+        if record is None:
+            return None
+        if record.is_pending:
+            record.outcome = ImportOutcome.RUNNING
+            record.save(update_fields=["outcome"])
+    if not record.is_pending or not record.stored_file:
+        if record.is_pending:  # queued without a file: cannot happen through queue_import
+            record = _refuse(record.pk, None, [(0, _gone_message())])
+        _discard_upload(record)
+        return record
+    try:
+        upload = default_storage.open(record.stored_file, "rb")
+    except OSError:
+        logger.warning("fee import %s: stored file %s is missing", record.pk,
+                       record.stored_file)
+        record = _refuse(record.pk, None, [(0, _gone_message())])
+    else:
+        try:
+            with upload:
+                record = _import_pending(record, upload)
+        except Exception:
+            logger.exception("fee import %s failed", record.pk)
+            record = _refuse(record.pk, None, [(0, _(
+                "The import failed unexpectedly; nothing was imported. Try again."))])
+    _discard_upload(record)
+    return record
+
+
+def abandon_import(import_id: int, message: str) -> FeeImport | None:
+    """End a queued import as refused with ``message`` (it could not be queued) and
+    delete its stored file; an import that has started or ended is left alone."""
+    with transaction.atomic():
+        record = FeeImport.objects.select_for_update().filter(pk=import_id).first()
+        if record is None or record.outcome != ImportOutcome.QUEUED:
+            return record
+        for field, value in _refusal_fields(None, [(0, message)]).items():
+            setattr(record, field, value)
+        record.save()
+    _discard_upload(record)
+    return record
+
+
+def _gone_message() -> str:
+    return _("The uploaded file is no longer there; nothing was imported. Upload it again.")
+
+
+def _import_pending(record: FeeImport, upload) -> FeeImport:
+    importer = None
+    try:
+        with transaction.atomic():
+            # Held until the end: a second delivery of the same task waits here, then
+            # finds the import ended.
+            record = FeeImport.objects.select_for_update().get(pk=record.pk)
+            if not record.is_pending:
+                return record
+            importer = IMPORTERS[record.kind](
+                user=record.uploaded_by, fee_import_id=record.pk,
+                progress=lambda rows: _report_progress(record.pk, rows),
+            )
+            importer.run(read_rows(upload, record.file_name))
+            if importer.error_count:
+                raise ImportRefused(importer.errors)
+            _finish(record, importer)
+            return record
+    except ImportRefused as refused:
+        errors = refused.errors
+    except IntegrityError:
+        errors = [(0, _race_message())]
+    return _refuse(record.pk, importer, errors)
+
+
+def _refuse(import_id: int, importer, errors) -> FeeImport:
+    with transaction.atomic():
+        record = FeeImport.objects.select_for_update().get(pk=import_id)
+        if not record.is_pending:
+            return record
+        for field, value in _refusal_fields(importer, errors).items():
+            setattr(record, field, value)
+        record.save()
+        if importer is not None:
+            record.compounds.set(importer.places.seen_compounds)
+    return record
+
+
+def _discard_upload(record: FeeImport) -> None:
+    """The import has ended: delete the stored file and the progress counter."""
+    if record.is_pending:
+        return
+    if record.stored_file:
+        try:
+            default_storage.delete(record.stored_file)
+        except OSError:
+            logger.warning("fee import %s: could not delete %s", record.pk, record.stored_file,
+                           exc_info=True)
+            return
+        FeeImport.objects.filter(pk=record.pk).update(stored_file="")
+        record.stored_file = ""
+    with contextlib.suppress(Exception):  # a stale counter expires by itself
+        cache.delete(progress_key(record.pk))

@@ -235,12 +235,18 @@ class ImportKind(models.TextChoices):
 
 
 class ImportOutcome(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be imported")
+    RUNNING = "running", _("Being imported")
     IMPORTED = "imported", _("Imported")
     REFUSED = "refused", _("Refused (nothing imported)")
 
 
 class FeeImport(models.Model):
-    """One upload of a bills or payments file: who, when, what, and how it ended."""
+    """One upload of a bills or payments file: who, when, what, and how it ended.
+
+    An upload is queued (the file kept under a private storage path, never served), then
+    imported by the Celery task ``properties.tasks.run_fee_import``; the stored file is
+    deleted when the import ends, imported or refused."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=200)
@@ -256,6 +262,11 @@ class FeeImport(models.Model):
     errors = models.JSONField(
         _("errors"), default=list, blank=True,
         help_text=_("The bad rows: row number and reason (the first 1,000)."),
+    )
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    stored_file = models.CharField(
+        _("stored file"), max_length=255, blank=True, editable=False,
+        help_text=_("Storage path of the uploaded file while the import waits or runs."),
     )
     compounds = models.ManyToManyField(
         "communities.Compound", related_name="fee_imports", blank=True,
@@ -274,6 +285,11 @@ class FeeImport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Queued or running: the report is not ready yet."""
+        return self.outcome in (ImportOutcome.QUEUED, ImportOutcome.RUNNING)
 
 
 class FeeBill(models.Model):

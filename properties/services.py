@@ -1,7 +1,9 @@
 """Every write of the properties app: one function per use case (DESIGN §2)."""
 
 import datetime
+import logging
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -16,11 +18,12 @@ from communities.snapshots import mark_dirty, mark_dirty_from
 from communities.validators import refuse_null_characters
 
 from .attachments import checked_attachment
-from .imports import run_import
+from .imports import ImportRefused, abandon_import, queue_import, run_import, run_queued
 from .models import (
     ContractStatus,
     Disclosure,
     FeeBill,
+    FeeImport,
     Inspection,
     InspectionItem,
     OwnersCommittee,
@@ -29,6 +32,8 @@ from .models import (
     RenovationProject,
     ServiceContract,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _save_validated(obj, **kwargs):
@@ -486,3 +491,42 @@ def fee_import_file(*, kind: str, upload, file_name: str, actor):
     Runs in its own transaction (see ``properties.imports``); only compounds in the
     actor's scope can be imported into."""
     return run_import(kind=kind, upload=upload, file_name=file_name, user=actor)
+
+
+def fee_import_queue(*, kind: str, upload, file_name: str, actor) -> FeeImport:
+    """Check a bills or payments file (type, header row), store it and queue its import
+    (the Celery task ``properties.tasks.run_fee_import``); returns the queued FeeImport.
+
+    The import itself is the same all-or-nothing one as ``fee_import_file``, scoped to
+    the actor's area. With eager Celery it has ended when this returns (refresh the
+    record). A file failing the checks raises ApplicationError (code "import_refused")
+    and nothing is stored."""
+    try:
+        record = queue_import(kind=kind, upload=upload, file_name=file_name, user=actor)
+    except ImportRefused as refused:
+        raise ApplicationError(
+            "；".join(message for _row, message in refused.errors), code="import_refused"
+        ) from None
+    transaction.on_commit(partial(_fee_import_enqueue, record.pk))
+    return record
+
+
+def _fee_import_enqueue(import_id: int) -> None:
+    from .tasks import run_fee_import
+
+    try:
+        run_fee_import.delay(import_id)
+    except Exception:  # the broker refused it: end the import rather than leave it queued
+        logger.exception("fee import %s could not be queued", import_id)
+        fee_import_abandon(import_id=import_id, message=_(
+            "The import could not be started; nothing was imported. Try again."))
+
+
+def fee_import_abandon(*, import_id: int, message: str):
+    """End a queued import as refused with ``message`` and delete its stored file."""
+    return abandon_import(import_id, message)
+
+
+def fee_import_run(*, import_id: int):
+    """Run a queued import (the Celery task); does nothing for one that has ended."""
+    return run_queued(import_id)

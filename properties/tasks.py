@@ -10,3 +10,12 @@ def refresh_owners_organisations() -> int:
     """Committee terms end by the calendar: keep each compound's "has owners'
     organisation" flag true exactly while a committee's term is current."""
     return services.owners_organisation_refresh_all()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_fee_import(import_id: int) -> str:
+    """Import a queued bills or payments file (all rows or none) and delete the stored
+    file. Idempotent: a redelivered task finds the import ended and does nothing; a run
+    killed mid-way was rolled back, so the redelivery imports the file afresh."""
+    record = services.fee_import_run(import_id=import_id)
+    return record.outcome if record is not None else "missing"

@@ -21,6 +21,7 @@ from communities.scoping import get_scoped_object_or_404
 from . import selectors, services
 from .attachments import stored_image_type
 from .forms import DisclosureForm, FeeImportForm
+from .imports import rows_processed as fee_import_rows_processed
 from .imports import template_headers
 from .models import Disclosure, ImportKind, ImportOutcome, InspectionItem
 
@@ -64,17 +65,29 @@ def fee_import(request):
     form = FeeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record = services.fee_import_file(
-            kind=form.cleaned_data["kind"], upload=upload, file_name=upload.name,
-            actor=request.user,
-        )
-        if record.outcome == ImportOutcome.IMPORTED:
-            messages.success(
-                request, _("%(count)s rows imported.") % {"count": record.rows_imported}
+        try:
+            record = services.fee_import_queue(
+                kind=form.cleaned_data["kind"], upload=upload, file_name=upload.name,
+                actor=request.user,
             )
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
         else:
-            messages.error(request, _("Nothing was imported: correct the rows listed below."))
-        return redirect("fee-import-detail", pk=record.pk)
+            record.refresh_from_db()  # with eager Celery the import has already ended
+            if record.outcome == ImportOutcome.IMPORTED:
+                messages.success(
+                    request, _("%(count)s rows imported.") % {"count": record.rows_imported}
+                )
+            elif record.outcome == ImportOutcome.REFUSED:
+                messages.error(
+                    request, _("Nothing was imported: correct the rows listed below.")
+                )
+            else:
+                messages.info(request, _(
+                    "The file is being imported: this page refreshes itself until the "
+                    "report is ready."
+                ))
+            return redirect("fee-import-detail", pk=record.pk)
     recent = selectors.fee_import_list(user=request.user).filter(uploaded_by=request.user)[:20]
     return render(request, "properties/fee_import.html", {"form": form, "recent": recent})
 
@@ -84,7 +97,9 @@ def fee_import(request):
 @permission_required("properties.view_feeimport", raise_exception=True)
 def fee_import_detail(request, pk: int):
     record = get_object_or_404(selectors.fee_import_list(user=request.user), pk=pk)
-    return render(request, "properties/fee_import_detail.html", {"record": record})
+    return render(request, "properties/fee_import_detail.html", {
+        "record": record, "rows_processed": fee_import_rows_processed(record),
+    })
 
 
 @login_required

@@ -193,6 +193,7 @@ def test_bad_payment_rows_are_each_explained(fw, bill):
     assert Payment.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # the upload is queued on commit: eager task
 def test_import_page_for_firm_staff(client, many_households):
     client.force_login(many_households.users["firm_staff"])
     page = client.get(reverse("fee-import"))
@@ -238,6 +239,7 @@ def test_templates_have_chinese_headers(client, fw, kind):
     assert response.content.decode("utf-8-sig").startswith("小区,楼栋,单元,房号,账期开始")
 
 
+@pytest.mark.django_db(transaction=True)  # the upload is queued on commit: eager task
 def test_api_import(client, fw):
     client.force_login(fw.users["firm_staff"])
     good = [["A1a-c-p", "1号楼", "", "101", "2026-04-01", "2026-04-30", "40", "0"]]

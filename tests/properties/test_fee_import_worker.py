@@ -1,0 +1,40 @@
+"""A queued import run by a real Celery worker process (PostgreSQL and a broker needed:
+set DATABASE_URL and CELERY_BROKER_URL; skipped otherwise)."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from properties import imports, tasks
+from properties.models import FeeBill, FeeImport, ImportOutcome
+
+from .conftest import BILL_HEADER, csv_file
+
+
+@pytest.fixture
+def shared_media(settings, monkeypatch):
+    """The worker process stores and reads files where the test does."""
+    monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(settings.MEDIA_ROOT))
+
+
+def test_a_worker_imports_a_queued_file_once_and_deletes_it(shared_media, celery_worker, fw,
+                                                            settings):
+    rows = [["A1a-c-p", "1号楼", "", room, "2026-05-01", "2026-05-31", "40", "0"]
+            for room in ("101", "102")]
+    upload = csv_file(rows, header=BILL_HEADER)
+    record = imports.queue_import(kind="bills", upload=upload, file_name=upload.name,
+                                  user=fw.users["firm_staff"])
+    assert (Path(settings.MEDIA_ROOT) / record.stored_file).exists()
+    for _ in range(2):  # delivered twice: imported once
+        tasks.run_fee_import.apply_async((record.pk,), queue=celery_worker.queue)
+    deadline = time.monotonic() + 60
+    while FeeImport.objects.get(pk=record.pk).is_pending:
+        assert time.monotonic() < deadline, "the worker did not finish the import"
+        time.sleep(0.2)
+    time.sleep(1)  # the second delivery
+    record.refresh_from_db()
+    assert record.outcome == ImportOutcome.IMPORTED, record.errors
+    assert record.rows_imported == 2 and FeeBill.objects.filter(fee_import=record).count() == 2
+    assert record.stored_file == ""
+    assert not any((Path(settings.MEDIA_ROOT) / imports.UPLOAD_DIR).iterdir())
