@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scoping import ScopedAdmin, masked
+from .admin_scoping import ReadOnlyAdmin, ScopedAdmin, masked
 from .models import (
     AuditEvent,
     Building,
@@ -281,7 +281,7 @@ class ServiceRecordAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ScopedAdmin):
+class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
     """The audit trail: read-only for everyone; district officials see their district."""
 
     list_display = ["at", "action", "actor_label", "object_type", "object_id", "district",
@@ -293,12 +293,3 @@ class AuditEventAdmin(ScopedAdmin):
     readonly_fields = ["at", "action", "actor", "actor_label", "object_type", "object_id",
                        "city", "district", "community", "compound", "changes", "ip_address"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,20 @@ from .selectors import can_view_pii
 from .validators import mask_phone
 
 
+class ReadOnlyAdmin:
+    """A mixin for records written only by services (or the system): the admin shows
+    them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Limits the changelist, foreign-key choices and object permissions to the user's scope.
 

@@ -901,6 +901,8 @@ class AuditAction(models.TextChoices):
     COMPLAINT_TRANSITION = "complaint_transition", _("Complaint transition")
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     PAYMENT_VOIDED = "payment_voided", _("Payment voided")
+    CONTRACT_STARTED = "contract_started", _("Service contract started")
+    CONTRACT_ENDED = "contract_ended", _("Service contract ended")
     REVIEW_DECISION = "review_decision", _("Demonstration point review")
     ASSIGNMENT_CREATED = "assignment_created", _("Staff assignment created")
     ASSIGNMENT_ENDED = "assignment_ended", _("Staff assignment ended")

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_scoping import ScopedAdmin, masked
+from communities.admin_scoping import ReadOnlyAdmin, ScopedAdmin, masked
 from communities.audit import mask_text
 from communities.errors import ApplicationError
 
@@ -46,7 +46,7 @@ class ComplaintEventInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ScopedAdmin):
+class ComplaintAdmin(ReadOnlyAdmin, ScopedAdmin):
     """Read-only: complaints change only through the workbench's services."""
 
     list_display = ["tracking_code", "received_at", "compound", "category", "channel",
@@ -71,15 +71,6 @@ class ComplaintAdmin(ScopedAdmin):
     readonly_fields = fields
 
     reporter_phone_masked = masked("reporter_phone", _("reporter phone"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_manage_permission(self, request):
         return request.user.has_perm(services.MANAGE)
@@ -150,7 +141,7 @@ class OutboxStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only, superusers only: the delivery log of text messages (operations, not a
     staff ledger). The row holds no phone number nor message text; the last error is
     shown with any mobile number in it masked. Sent rows are deleted after
@@ -187,12 +178,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

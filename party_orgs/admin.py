@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_scoping import ScopedAdmin, masked
+from communities.admin_scoping import ReadOnlyAdmin, ScopedAdmin, masked
 from communities.errors import ApplicationError
 
 from . import services
@@ -197,19 +197,11 @@ class DemonstrationPointAdmin(ServiceErrorsAsMessages, ScopedAdmin):
 
 
 @admin.register(DemonstrationReview)
-class DemonstrationReviewAdmin(ScopedAdmin):
+class DemonstrationReviewAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_display = ["point", "round", "step", "decision", "reviewer", "decided_at"]
     list_filter = ["step", "decision"]
     list_select_related = ["point", "reviewer"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DemonstrationAssessment)

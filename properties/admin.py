@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_scoping import ScopedAdmin
+from communities.admin_scoping import ReadOnlyAdmin, ScopedAdmin
 from communities.errors import ApplicationError
 
 from . import services
@@ -124,7 +124,7 @@ class ServiceContractAdmin(ServiceWriteAdmin):
         end_date = form.cleaned_data.get("end_date")
         if end_date is None:
             return obj
-        return services.contract_end(contract=obj, end_date=end_date)
+        return services.contract_end(contract=obj, end_date=end_date, actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -221,7 +221,7 @@ class PaymentAdmin(ServiceWriteAdmin):
 
 
 @admin.register(FeeImport)
-class FeeImportAdmin(ScopedAdmin):
+class FeeImportAdmin(ReadOnlyAdmin, ScopedAdmin):
     """Imports are made on the import page; here they can be looked up."""
 
     list_display = ["uploaded_at", "kind", "file_name", "uploaded_by", "outcome",
@@ -233,14 +233,6 @@ class FeeImportAdmin(ScopedAdmin):
               "rows_imported", "error_count", "errors"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DisclosureAdminForm(forms.ModelForm):
@@ -438,4 +430,3 @@ class RenovationProjectAdmin(ServiceWriteAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

@@ -197,7 +197,8 @@ class ServiceContractViewSet(
         contract = self.get_object()  # scoped queryset: out of the area is a 404
         body = ServiceContractEndSerializer(data=request.data, context={"contract": contract})
         body.is_valid(raise_exception=True)
-        services.contract_end(contract=contract, end_date=body.validated_data["end_date"])
+        services.contract_end(contract=contract, end_date=body.validated_data["end_date"],
+                              actor=request.user)
         contract = self.get_queryset().get(pk=contract.pk)
         return Response(
             ServiceContractSerializer(contract, context=self.get_serializer_context()).data

@@ -150,11 +150,26 @@ def contract_start(
         ) from None
     _set_compound_mode(compound, mode)
     mark_dirty_from(compound_id=compound.pk, since=min(start_date, timezone.localdate()))
+    if current is not None:
+        _audit_contract_end(current, actor)
+    audit.record(action=AuditAction.CONTRACT_STARTED, obj=contract, actor=actor, changes={
+        "mode": [None, mode], "firm": [None, firm.pk if firm else None],
+        "start_date": [None, start_date.isoformat()],
+        "fee_standard": [None, contract.fee_standard],
+    })
     return contract
 
 
+def _audit_contract_end(contract: ServiceContract, actor) -> None:
+    audit.record(action=AuditAction.CONTRACT_ENDED, obj=contract, actor=actor, changes={
+        "status": [ContractStatus.ACTIVE, contract.status],
+        "end_date": [None, contract.end_date.isoformat()],
+    })
+
+
 @transaction.atomic
-def contract_end(*, contract: ServiceContract, end_date: datetime.date) -> ServiceContract:
+def contract_end(*, contract: ServiceContract, end_date: datetime.date,
+                 actor=None) -> ServiceContract:
     """End an active contract; with no contract following, the compound has no management."""
     compound = _lock_compound(contract.compound)
     contract = ServiceContract.objects.select_for_update().get(pk=contract.pk)
@@ -165,6 +180,7 @@ def contract_end(*, contract: ServiceContract, end_date: datetime.date) -> Servi
     contract.end_date = end_date
     contract.status = ContractStatus.ENDED
     contract.save(update_fields=["end_date", "status"])
+    _audit_contract_end(contract, actor)
     mark_dirty_from(compound_id=compound.pk, since=min(end_date, timezone.localdate()))
     if not ServiceContract.objects.filter(
         compound=compound, status=ContractStatus.ACTIVE

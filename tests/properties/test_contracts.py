@@ -177,3 +177,28 @@ def test_admin_ends_a_contract_by_setting_its_end_date(client, fw):
     contract.refresh_from_db()
     assert contract.status == "ended"
     assert Compound.objects.get(pk=contract.compound_id).management_mode == "none"
+
+
+def test_starting_and_ending_contracts_is_audited(fw):
+    """Who changed a compound's management, when, and to what: in the audit trail, with
+    the compound's place (so a district official sees it)."""
+    from communities.models import AuditAction, AuditEvent
+
+    compound, actor = fw.compounds["A1a-c-p"], fw.users["community_staff"]
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    new = services.contract_start(
+        compound=compound, firm=fw.firms["乙"], mode="co_building", start_date=D(2026, 6, 1),
+        fee_standard=Decimal("1.20"), actor=actor,
+    )
+    services.contract_end(contract=new, end_date=D(2026, 9, 30), actor=actor)
+    events = list(AuditEvent.objects.filter(object_type="properties.servicecontract",
+                                            pk__gt=before).order_by("pk"))
+    assert [(e.action, e.object_id) for e in events] == [
+        (AuditAction.CONTRACT_ENDED, str(fw.contracts["A1a-c-p"].pk)),
+        (AuditAction.CONTRACT_STARTED, str(new.pk)),
+        (AuditAction.CONTRACT_ENDED, str(new.pk)),
+    ]
+    assert all(e.actor == actor and e.compound_id == compound.pk
+               and e.district_id == compound.community.street.district_id for e in events)
+    assert events[1].changes["mode"] == [None, "co_building"]
+    assert events[2].changes["end_date"] == [None, "2026-09-30"]
