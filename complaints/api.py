@@ -8,7 +8,6 @@ a POST action. Errors use the project's one shape {"error": {"code", "message",
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -33,7 +32,7 @@ from .models import (
     Urgency,
 )
 from .pagination import ComplaintCursorPagination
-from .photos import MAX_PHOTOS, clean_photo
+from .photos import clean_photos
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -136,17 +135,10 @@ class ResolveSerializer(NoteRequiredSerializer):
     )
 
     def validate_photos(self, files):
-        if len(files) > MAX_PHOTOS:
-            raise serializers.ValidationError(_("At most 3 photos."), code="too_many_photos")
-        cleaned, errors = [], []
-        for uploaded in files:
-            try:
-                cleaned.append(clean_photo(uploaded))
-            except DjangoValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return cleaned
+        try:
+            return clean_photos(files)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class DispatchSerializer(VersionSerializer):

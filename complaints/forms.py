@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Compound
@@ -7,7 +6,7 @@ from communities.validators import validate_phone
 
 from . import selectors
 from .models import STAFF_CHANNELS, Channel, Satisfaction, Status, Urgency
-from .photos import MAX_PHOTOS, clean_photo
+from .photos import clean_photos
 from .reply_templates import templates_for
 
 
@@ -26,18 +25,8 @@ class PhotosField(forms.FileField):
         self.widget.attrs.setdefault("accept", "image/jpeg,image/png,image/webp")
 
     def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("At most 3 photos."), code="too_many_photos")
-        cleaned, errors = [], []
-        for uploaded in files:
-            try:
-                cleaned.append(clean_photo(uploaded))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        return clean_photos([f for f in (data if isinstance(data, list | tuple) else [data])
+                             if f])
 
 
 def _phone_field(label=None):

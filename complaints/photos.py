@@ -57,6 +57,22 @@ def clean_photo(uploaded) -> ContentFile:
     return encode_clean(image)
 
 
+def clean_photos(files) -> list[ContentFile]:
+    """Up to ``MAX_PHOTOS`` uploads, each through ``clean_photo``; one ValidationError
+    naming every refused file."""
+    if len(files) > MAX_PHOTOS:
+        raise ValidationError(_("At most 3 photos."), code="too_many_photos")
+    cleaned, errors = [], []
+    for uploaded in files:
+        try:
+            cleaned.append(clean_photo(uploaded))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def _not_an_image(name: str) -> ValidationError:
     return ValidationError(
         _("“%(name)s” is not a JPEG, PNG or WebP photo."),
