@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "properties.tasks.refresh_owners_organisations",
         "schedule": 6 * 60 * 60,
     },
+    # properties: a fee import whose task the broker lost is queued again.
+    "properties-requeue-stale-fee-imports": {
+        "task": "properties.tasks.requeue_stale_fee_imports",
+        "schedule": 15 * 60,
+    },
     # metrics: every minute only what changed, every night the last 13 months in full.
     "metrics-refresh-dirty": {
         "task": "communities.tasks.refresh_dirty_metrics",

@@ -24,6 +24,7 @@ from .models import (
     Disclosure,
     FeeBill,
     FeeImport,
+    ImportOutcome,
     Inspection,
     InspectionItem,
     OwnersCommittee,
@@ -536,6 +537,26 @@ def _fee_import_enqueue(import_id: int) -> None:
         logger.exception("fee import %s could not be queued", import_id)
         fee_import_abandon(import_id=import_id, message=_(
             "The import could not be started; nothing was imported. Try again."))
+
+
+# Longer than any import takes once started; a task older than this was lost.
+STALE_IMPORT_AFTER = datetime.timedelta(minutes=10)
+
+
+def fee_imports_requeue_stale(*, now=None, limit: int = 100) -> list[int]:
+    """Queue again the imports still waiting or running ``STALE_IMPORT_AFTER`` after
+    their upload: their task was lost (a broker restarted without persistence) or its
+    worker died beyond redelivery. The task is idempotent — a duplicate of an import
+    still running waits for it and then does nothing — so this is always safe."""
+    cutoff = (now or timezone.now()) - STALE_IMPORT_AFTER
+    stale = list(
+        FeeImport.objects.filter(
+            outcome__in=[ImportOutcome.QUEUED, ImportOutcome.RUNNING], uploaded_at__lt=cutoff
+        ).order_by("uploaded_at").values_list("pk", flat=True)[:limit]
+    )
+    for import_id in stale:
+        _fee_import_enqueue(import_id)
+    return stale
 
 
 def fee_import_abandon(*, import_id: int, message: str):

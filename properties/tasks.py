@@ -19,3 +19,9 @@ def run_fee_import(import_id: int) -> str:
     killed mid-way was rolled back, so the redelivery imports the file afresh."""
     record = services.fee_import_run(import_id=import_id)
     return record.outcome if record is not None else "missing"
+
+
+@shared_task
+def requeue_stale_fee_imports() -> list[int]:
+    """Every quarter of an hour: imports whose task was lost are queued again."""
+    return services.fee_imports_requeue_stale()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from communities.errors import ApplicationError
@@ -220,3 +221,25 @@ def test_the_task_is_acknowledged_late_and_rejected_on_worker_loss(settings):
         pattern in ("properties.tasks.*", "properties.tasks.run_fee_import")
         for pattern in settings.CELERY_TASK_ROUTES
     )  # the default "celery" queue
+
+
+def test_an_import_whose_task_was_lost_is_queued_again(fw, monkeypatch):
+    """The broker took the task and lost it (restarted without persistence): the
+    quarter-hourly sweep queues it again after STALE_IMPORT_AFTER, it is imported once,
+    and recent and ended imports are left alone."""
+    monkeypatch.setattr(tasks.run_fee_import, "delay", lambda *args, **kwargs: None)
+    with transaction.atomic():
+        lost = queue(fw.users["firm_staff"], csv_file([bill_row()], header=BILL_HEADER))
+        recent = queue(fw.users["firm_staff"],
+                       csv_file([bill_row(room="102")], header=BILL_HEADER))
+    monkeypatch.undo()
+    old = lost.uploaded_at - services.STALE_IMPORT_AFTER - datetime.timedelta(minutes=1)
+    FeeImport.objects.filter(pk=lost.pk).update(uploaded_at=old)
+
+    assert tasks.requeue_stale_fee_imports() == [lost.pk]
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.outcome == ImportOutcome.IMPORTED and lost.rows_imported == 1
+    assert recent.outcome == ImportOutcome.QUEUED
+    assert tasks.requeue_stale_fee_imports() == []  # ended: not queued again
+    assert FeeBill.objects.filter(fee_import=lost).count() == 1
