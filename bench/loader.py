@@ -1,6 +1,6 @@
 """Fast, bounded-memory loading of generated rows.
 
-Each table is loaded through ``communities.bulk.insert_rows`` (``COPY ... FROM STDIN`` on
+Each table is loaded through ``core.bulk.insert_rows`` (``COPY ... FROM STDIN`` on
 PostgreSQL, batched ``executemany`` INSERTs on SQLite) every ``chunk`` rows. Rows carry
 their primary keys, so children can point at parents without reading anything back;
 sequences are reset at the end.
@@ -10,7 +10,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from communities.bulk import insert_rows
+from core.bulk import insert_rows
 
 
 class TableWriter:

@@ -26,7 +26,7 @@ def recompute() -> dict:
     from django.db import connection
 
     from bench.year import AS_OF, month_starts
-    from communities.snapshots import refresh_months
+    from communities.metrics.writer import refresh_months
 
     started = time.perf_counter()
     rows = refresh_months(month_starts(), as_of=AS_OF)
@@ -104,7 +104,7 @@ def incremental() -> dict:
     mark in one transaction), then the incremental refresh runs."""
     from django.db import transaction
 
-    from communities.snapshots import mark_dirty, refresh_dirty
+    from communities.metrics.writer import mark_dirty, refresh_dirty
     from complaints.models import Complaint
 
     with transaction.atomic():

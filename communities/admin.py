@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scoping import ReadOnlyAdmin, ScopedAdmin, masked
-from .models import (
+from communities.access.admin import ScopedAdmin, masked
+from communities.models import (
     AuditEvent,
     Building,
     City,
@@ -22,13 +22,14 @@ from .models import (
     Street,
     VulnerableResident,
 )
-from .selectors import mask_address, mask_name
-from .services import (
+from communities.selectors import mask_address, mask_name
+from communities.services import (
     patrol_visit_record,
     service_record_create,
     staff_assignment_create,
     staff_assignment_end,
 )
+from core.admin import ReadOnlyAdmin
 
 admin.site.site_header = _("Red Property governance portal")
 admin.site.site_title = _("Red Property governance portal")
@@ -192,7 +193,7 @@ class _ServiceErrorsAsMessages:
         from django.contrib import messages
         from django.http import HttpResponseRedirect
 
-        from .errors import ApplicationError
+        from core.errors import ApplicationError
 
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

@@ -3,7 +3,8 @@
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 
-from .models import (
+from communities.access.scoping import scope_queryset
+from communities.models import (
     Building,
     Community,
     Compound,
@@ -17,9 +18,8 @@ from .models import (
     Street,
     VulnerableResident,
 )
-from .scoping import scope_queryset
-from .selectors import can_view_pii, display_vulnerable
-from .validators import mask_phone
+from communities.selectors import can_view_pii, display_vulnerable
+from core.validators import mask_phone
 
 
 class ScopedQuerysetMixin:
@@ -32,7 +32,7 @@ class ScopedQuerysetMixin:
         """Reading unmasked personal data through the API leaves an audit event."""
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method == "GET" and response.status_code == 200 and self._shows_pii():
-            from .audit import record_pii_view, user_place
+            from communities.audit import record_pii_view, user_place
 
             model = self.get_queryset().model
             object_id = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
@@ -246,8 +246,8 @@ class PatrolVisitViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
         from rest_framework.exceptions import PermissionDenied
         from rest_framework.response import Response
 
-        from .scoping import get_scoped_object_or_404
-        from .services import patrol_visit_record
+        from communities.access.scoping import get_scoped_object_or_404
+        from communities.services import patrol_visit_record
 
         if not request.user.has_perm("communities.add_patrolvisit"):
             raise PermissionDenied()
@@ -300,6 +300,6 @@ def register(router):
     router.register("patrol-visits", PatrolVisitViewSet)
     router.register("service-sites", ServiceSiteViewSet)
     router.register("service-records", ServiceRecordViewSet)
-    from .metrics_api import register as register_metrics
+    from communities.metrics.api import register as register_metrics
 
     register_metrics(router)

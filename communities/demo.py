@@ -4,8 +4,8 @@
 import random
 from decimal import Decimal
 
-from .demo_registry import demo_seeder
-from .models import (
+from communities.demo_registry import demo_seeder
+from communities.models import (
     Building,
     City,
     Community,
@@ -223,7 +223,7 @@ VULNERABLE_PER_GRID = (
 def seed_patrols_and_sites(log):
     from datetime import datetime, time, timedelta
 
-    from .timeutils import local_now, local_zone
+    from core.timeutils import local_now, local_zone
 
     rng = random.Random(20261125)
     now = local_now()

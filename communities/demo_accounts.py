@@ -2,8 +2,8 @@
 
 from collections.abc import Callable
 
-from .models import City, Community, District, Grid, StaffRole, Street
-from .services import staff_user_create
+from communities.models import City, Community, District, Grid, StaffRole, Street
+from communities.services import staff_user_create
 
 _EXTRA: list[Callable] = []
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ManagementMode
+from communities.models import ManagementMode
 
 
 class CompoundFilterForm(forms.Form):
@@ -35,7 +35,7 @@ class PatrolVisitForm(forms.Form):
     needs_follow_up = forms.BooleanField(label=_("needs follow-up"), required=False)
 
     def __init__(self, *args, residents, show_pii, **kwargs):
-        from .selectors import display_vulnerable_label
+        from communities.selectors import display_vulnerable_label
 
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = residents
@@ -55,7 +55,7 @@ class ServiceRecordForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, sites, **kwargs):
-        from .models import ServiceKind
+        from communities.models import ServiceKind
 
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites

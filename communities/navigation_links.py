@@ -2,6 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .navigation import staff_link
+from communities.navigation import staff_link
 
 staff_link(_("Dashboard"), "dashboard", permission="communities.view_dashboard", order=5)

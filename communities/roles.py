@@ -1,5 +1,5 @@
-from .models import StaffRole as R
-from .role_permissions import grant
+from communities.access.role_permissions import grant
+from communities.models import StaffRole as R
 
 BELOW_STREET = (
     "communities.view_community",

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 
-from .models import (
+from communities.access.scoping import scope_for_user, scope_queryset
+from communities.models import (
     Building,
     City,
     Community,
@@ -15,8 +16,7 @@ from .models import (
     StaffRole,
     Street,
 )
-from .scoping import scope_for_user, scope_queryset
-from .validators import mask_phone
+from core.validators import mask_phone
 
 
 def can_view_pii(user) -> bool:
@@ -135,7 +135,7 @@ def public_directory_level(*, district_id=None, street_id=None, community_id=Non
 
 
 def vulnerable_resident_list(*, user, grid_id: int | None = None):
-    from .models import VulnerableResident
+    from communities.models import VulnerableResident
 
     qs = scope_queryset(VulnerableResident.objects.select_related("grid__community"), user)
     if grid_id:
@@ -145,7 +145,7 @@ def vulnerable_resident_list(*, user, grid_id: int | None = None):
 
 def display_vulnerable(user, resident) -> dict:
     """Name, phone and address of a vulnerable resident as this user may see them."""
-    from .validators import mask_phone
+    from core.validators import mask_phone
 
     if can_view_pii(user):
         return {"name": resident.name, "phone": resident.phone, "address": resident.address}
@@ -180,8 +180,8 @@ def patrol_slots(*, residents, start, end, now=None):
     Two queries whatever the number of residents and visits. Returns (residents, due,
     visited): ``due`` maps resident id -> list of (date, half); ``visited`` is a set of
     (resident id, date, half)."""
-    from .models import HalfDay, PatrolVisit
-    from .timeutils import days, local_now
+    from communities.models import HalfDay, PatrolVisit
+    from core.timeutils import days, local_now
 
     today, morning_over = _half_days_over(local_now(now))
     residents = list(
@@ -235,8 +235,8 @@ def missed_patrol_counts(*, residents, start, end, now=None) -> dict:
     from django.db.models import CharField, Count, F, Value
     from django.db.models.functions import Cast, Concat
 
-    from .models import HalfDay, PatrolVisit
-    from .timeutils import local_now
+    from communities.models import HalfDay, PatrolVisit
+    from core.timeutils import local_now
 
     today, morning_over = _half_days_over(local_now(now))
     active = residents.filter(registered_on__lte=end).filter(
@@ -290,7 +290,7 @@ def missed_patrol_counts(*, residents, start, end, now=None) -> dict:
 
 
 def service_site_list(*, user, community_id: int | None = None):
-    from .models import ServiceSite
+    from communities.models import ServiceSite
 
     qs = scope_queryset(
         ServiceSite.objects.select_related("community", "compound", "grid").prefetch_related(
@@ -304,7 +304,7 @@ def service_site_list(*, user, community_id: int | None = None):
 
 
 def service_record_list(*, user, site_id: int | None = None, start=None, end=None):
-    from .models import ServiceRecord
+    from communities.models import ServiceRecord
 
     qs = scope_queryset(
         ServiceRecord.objects.select_related("site__community", "room"), user

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from communities.access.scoping import forget_scope
+from communities.models import (
     ROLE_NODE_FIELD,
     Building,
     Community,
@@ -17,15 +18,7 @@ from .models import (
     StaffAssignment,
     StaffRole,
 )
-from .scoping import forget_scope
-from .validators import refuse_null_characters
-
-
-def _save_validated(obj, **kwargs):
-    refuse_null_characters(obj)  # before full_clean: its unique checks query the values
-    obj.full_clean()
-    obj.save(**kwargs)
-    return obj
+from core.services import save_validated
 
 
 @transaction.atomic
@@ -41,7 +34,7 @@ def compound_create(
     address: str = "",
     competent_unit: str = "",
 ) -> Compound:
-    return _save_validated(
+    return save_validated(
         Compound(
             community=community,
             name=name,
@@ -58,7 +51,7 @@ def compound_create(
 
 @transaction.atomic
 def building_create(*, compound: Compound, name: str, floors: int = 6, units: int = 1) -> Building:
-    return _save_validated(Building(compound=compound, name=name, floors=floors, units=units))
+    return save_validated(Building(compound=compound, name=name, floors=floors, units=units))
 
 
 @transaction.atomic
@@ -82,14 +75,14 @@ def household_create(
         owner_name=owner_name,
         phone=phone,
     )
-    return _save_validated(household)
+    return save_validated(household)
 
 
 @transaction.atomic
 def grid_create(
     *, community: Community, name: str, duty_types: list[str], buildings=()
 ) -> Grid:
-    grid = _save_validated(Grid(community=community, name=name, duty_types=list(duty_types)))
+    grid = save_validated(Grid(community=community, name=name, duty_types=list(duty_types)))
     grid_set_buildings(grid=grid, buildings=buildings)
     return grid
 
@@ -113,8 +106,9 @@ def grid_set_buildings(*, grid: Grid, buildings) -> Grid:
 def staff_assignment_create(*, user, role: str, node, title: str = "",
                             actor=None) -> StaffAssignment:
     """Give ``user`` a role over ``node``; an earlier active assignment is ended."""
+    from communities.models import AuditAction
+
     from . import audit
-    from .models import AuditAction
 
     field = ROLE_NODE_FIELD[StaffRole(role)]
     now = timezone.now()
@@ -126,7 +120,7 @@ def staff_assignment_create(*, user, role: str, node, title: str = "",
         audit.record(action=AuditAction.ASSIGNMENT_ENDED, obj=ended, actor=actor,
                      changes={"user": user.get_username(), "role": ended.role,
                               "ended_at": [None, now]})
-    assignment = _save_validated(
+    assignment = save_validated(
         StaffAssignment(user=user, role=role, title=title, **{field: node}),
     )
     audit.record(action=AuditAction.ASSIGNMENT_CREATED, obj=assignment, actor=actor,
@@ -141,8 +135,9 @@ def staff_assignment_create(*, user, role: str, node, title: str = "",
 
 @transaction.atomic
 def staff_assignment_end(*, assignment: StaffAssignment, actor=None) -> StaffAssignment:
+    from communities.models import AuditAction
+
     from . import audit
-    from .models import AuditAction
 
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
@@ -182,16 +177,16 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 def local_half_day(moment) -> tuple:
     """The local (Asia/Shanghai) date and half ("am" before 12:00, "pm" from 12:00) of an
     aware datetime."""
-    from .models import HalfDay
-    from .timeutils import local
+    from communities.models import HalfDay
+    from core.timeutils import local
 
     moment = local(moment)
     return moment.date(), HalfDay.MORNING if moment.hour < 12 else HalfDay.AFTERNOON
 
 
 def _require_in_scope(user, obj, message):
-    from .errors import ApplicationError
-    from .scoping import is_in_scope
+    from communities.access.scoping import is_in_scope
+    from core.errors import ApplicationError
 
     if user is not None and not is_in_scope(user, obj):
         raise ApplicationError(message, code="out_of_scope", status_code=404)
@@ -204,10 +199,10 @@ def vulnerable_resident_create(
 ):
     from django.utils.translation import gettext as _
 
-    from .models import VulnerableResident
+    from communities.models import VulnerableResident
 
     _require_in_scope(user, grid, _("This grid is not in your area."))
-    return _save_validated(
+    return save_validated(
         VulnerableResident(
             grid=grid, name=name, address=address, group=group, registered_on=registered_on,
             phone=phone, note=note,
@@ -224,8 +219,8 @@ def patrol_visit_record(
     for a time in the future, or outside the resident's registration."""
     from django.utils.translation import gettext as _
 
-    from .errors import ApplicationError
-    from .models import PatrolVisit
+    from communities.models import PatrolVisit
+    from core.errors import ApplicationError
 
     _require_in_scope(user, resident, _("This resident is not in your grid or community."))
     if visited_at is None or timezone.is_naive(visited_at):
@@ -240,7 +235,7 @@ def patrol_visit_record(
         raise ApplicationError(
             _("The resident was not registered for patrols on that day."), code="not_registered"
         )
-    return _save_validated(
+    return save_validated(
         PatrolVisit(
             resident=resident, visited_at=visited_at, visit_date=visit_date, half_day=half_day,
             visitor_name=visitor_name, condition=condition, needs_follow_up=needs_follow_up,
@@ -257,10 +252,10 @@ def service_site_create(
     """Open a service site with its function rooms (a list of room kinds or (kind, name))."""
     from django.utils.translation import gettext as _
 
-    from .models import FunctionRoom, ServiceSite
+    from communities.models import FunctionRoom, ServiceSite
 
     _require_in_scope(user, community, _("This community is not in your area."))
-    site = _save_validated(
+    site = save_validated(
         ServiceSite(
             community=community, name=name, kind=kind, compound=compound, grid=grid,
             address=address, opening_hours=opening_hours,
@@ -268,7 +263,7 @@ def service_site_create(
     )
     for room in rooms:
         kind_code, room_name = room if isinstance(room, tuple) else (room, "")
-        _save_validated(FunctionRoom(site=site, kind=kind_code, name=room_name))
+        save_validated(FunctionRoom(site=site, kind=kind_code, name=room_name))
     return site
 
 
@@ -278,9 +273,9 @@ def service_record_create(
 ):
     from django.utils.translation import gettext as _
 
-    from .errors import ApplicationError
-    from .models import ServiceRecord
-    from .timeutils import local
+    from communities.models import ServiceRecord
+    from core.errors import ApplicationError
+    from core.timeutils import local
 
     _require_in_scope(user, site, _("This service site is not in your area."))
     if served_at is None or timezone.is_naive(served_at):
@@ -288,7 +283,7 @@ def service_record_create(
     if served_at > timezone.now() + FUTURE_TOLERANCE:
         raise ApplicationError(_("A service cannot be recorded in the future."),
                                code="future_service")
-    return _save_validated(
+    return save_validated(
         ServiceRecord(
             site=site, room=room, kind=kind, served_at=served_at,
             service_date=local(served_at).date(), visitors=visitors, note=note,

@@ -1,10 +1,10 @@
-"""Celery tasks of the metrics engine: thin wrappers over communities.snapshots."""
+"""Celery tasks of the metrics engine: thin wrappers over communities.metrics.writer."""
 
 from datetime import date
 
 from celery import shared_task
 
-from . import snapshots
+from communities.metrics import writer as snapshots
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from communities import views
+from communities.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("", views.home, name="home"),

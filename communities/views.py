@@ -6,11 +6,11 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import selectors
-from .exports import xlsx_response
-from .forms import CompoundFilterForm, CompoundSearchForm
-from .models import Compound
-from .validators import mask_phone
+from communities import selectors
+from communities.forms import CompoundFilterForm, CompoundSearchForm
+from communities.models import Compound
+from core.exports import xlsx_response
+from core.validators import mask_phone
 
 
 def favicon(request):
@@ -95,7 +95,7 @@ def household_export(request):
     )
     show_pii = selectors.can_view_pii(request.user)
     if show_pii:
-        from .audit import record_pii_view, user_place
+        from communities.audit import record_pii_view, user_place
 
         record_pii_view(request=request, object_type="communities.household", exported=True,
                         place=user_place(request.user))
@@ -133,7 +133,7 @@ PATROL_FLAG_DAYS = 7  # the patrol page flags missed half-days of the last week
 def _patrol_range(request):
     from datetime import timedelta
 
-    from .timeutils import local_today
+    from core.timeutils import local_today
 
     today = local_today()
     return today - timedelta(days=PATROL_FLAG_DAYS - 1), today
@@ -147,10 +147,10 @@ def patrols(request):
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    from .errors import ApplicationError
-    from .forms import PatrolVisitForm
-    from .services import patrol_visit_record
-    from .timeutils import local_now
+    from communities.forms import PatrolVisitForm
+    from communities.services import patrol_visit_record
+    from core.errors import ApplicationError
+    from core.timeutils import local_now
 
     show_pii = selectors.can_view_pii(request.user)
     residents = selectors.vulnerable_resident_list(user=request.user)
@@ -175,7 +175,7 @@ def patrols(request):
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     rows = [(r, selectors.display_vulnerable(request.user, r)) for r in page]
     if show_pii and rows:
-        from .audit import record_pii_view, user_place
+        from communities.audit import record_pii_view, user_place
 
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name", "phone", "address"),
@@ -199,8 +199,8 @@ def patrols(request):
 @login_required
 @permission_required("communities.view_patrolvisit", raise_exception=True)
 def patrol_export(request):
-    from .models import PatrolVisit
-    from .scoping import scope_queryset
+    from communities.access.scoping import scope_queryset
+    from communities.models import PatrolVisit
 
     visits = scope_queryset(
         PatrolVisit.objects.select_related("resident__grid__community"), request.user
@@ -229,7 +229,7 @@ def patrol_export(request):
 def patrol_missed_export(request):
     from datetime import timedelta
 
-    from .timeutils import local_today
+    from core.timeutils import local_today
 
     end = local_today()
     start = end - timedelta(days=30)
@@ -252,14 +252,14 @@ def patrol_missed_export(request):
 
 def _audit_vulnerable_export(request):
     if selectors.can_view_pii(request.user):
-        from .audit import record_pii_view, user_place
+        from communities.audit import record_pii_view, user_place
 
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name",), exported=True)
 
 
 def _half_day_labels():
-    from .models import HalfDay
+    from communities.models import HalfDay
 
     return HalfDay.choices
 
@@ -274,10 +274,10 @@ def service_sites(request):
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    from .errors import ApplicationError
-    from .forms import ServiceRecordForm
-    from .services import service_record_create
-    from .timeutils import local_now, local_today
+    from communities.forms import ServiceRecordForm
+    from communities.services import service_record_create
+    from core.errors import ApplicationError
+    from core.timeutils import local_now, local_today
 
     sites = selectors.service_site_list(user=request.user)
     form = ServiceRecordForm(

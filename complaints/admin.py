@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_scoping import ReadOnlyAdmin, ScopedAdmin, masked
+from communities.access.admin import ScopedAdmin, masked
 from communities.audit import mask_text
-from communities.errors import ApplicationError
+from core.admin import ReadOnlyAdmin
+from core.errors import ApplicationError
 
 from . import services
 from .models import (

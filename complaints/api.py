@@ -14,11 +14,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from communities.access.scoping import scope_queryset
 from communities.api import ScopedQuerysetMixin
 from communities.models import Building, Compound
-from communities.scoping import scope_queryset
 from communities.selectors import can_view_pii
-from communities.validators import mask_phone, validate_phone
+from core.validators import mask_phone, validate_phone
 
 from . import selectors, services
 from .models import (

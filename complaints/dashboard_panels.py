@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities.dashboard_panels import Cell, PanelTable, compound_panel
-from communities.scoping import scope_queryset
+from communities.access.scoping import scope_queryset
+from communities.dashboard.panels import Cell, PanelTable, compound_panel
 
 from .models import Complaint
 from .selectors import overdue_q

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from communities.timeutils import is_working_day
+from core.timeutils import is_working_day
 
 __all__ = ["add_working_days", "deadlines_for", "is_working_day", "resolve_deadline",
            "response_deadline"]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Compound
-from communities.validators import validate_phone
+from core.validators import validate_phone
 
 from . import selectors
 from .models import STAFF_CHANNELS, Channel, Satisfaction, Status, Urgency

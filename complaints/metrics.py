@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from communities.metric_families import MetricFamily, register_family
+from communities.metrics.families import MetricFamily, register_family
 from communities.models import Compound
-from communities.timeutils import next_month, start_of_day
+from core.timeutils import next_month, start_of_day
 
 from .models import Complaint, Satisfaction, Status
 

@@ -11,8 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.scoping import lookups_via
-from communities.validators import validate_phone
+from communities.access.scoping import lookups_via
+from core.validators import validate_phone
 
 # Tracking codes: 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

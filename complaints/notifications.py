@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from communities.validators import mask_phone, normalise_phone
+from core.validators import mask_phone, normalise_phone
 
 logger = logging.getLogger("complaints.notifications")
 

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from communities.errors import ApplicationError
 from communities.models import Compound
-from communities.validators import is_valid_phone
+from core.errors import ApplicationError
+from core.validators import is_valid_phone
 
 from . import ratelimit, services
 from .models import (

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from communities.uploads import contains_markup, has_data_after_end
+from core.uploads import contains_markup, has_data_after_end
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000  # about 7,700 × 5,200: more than any phone camera

@@ -6,9 +6,9 @@ import hmac
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, StaffRole
-from communities.scoping import get_scoped_object_or_404, scope_queryset
-from communities.validators import normalise_phone
+from core.validators import normalise_phone
 
 from .models import (
     OPEN_STATUSES,

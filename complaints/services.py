@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities import audit
-from communities.errors import ApplicationError, ConflictError
+from communities.access.scoping import is_in_scope, scope_for_user
+from communities.metrics.writer import mark_dirty
 from communities.models import AuditAction, Grid, StaffRole
-from communities.scoping import is_in_scope, scope_for_user
-from communities.snapshots import mark_dirty
-from communities.validators import refuse_null_characters
+from core.errors import ApplicationError, ConflictError
+from core.services import refuse_null_characters
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
 
 from . import outbox

@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from communities.errors import ApplicationError
-from communities.exports import xlsx_response
 from communities.forms import CompoundSearchForm
 from communities.models import Compound
 from communities.selectors import (
@@ -24,6 +22,8 @@ from communities.selectors import (
     public_compound_search,
     public_directory_level,
 )
+from core.errors import ApplicationError
+from core.exports import xlsx_response
 
 from . import ratelimit, selectors, services
 from .forms import (
@@ -304,7 +304,7 @@ def queue_export(request):
     _form, filters = _queue_filters(request)
     complaints = selectors.complaint_queue(user=request.user, filters=filters)
     show_pii = can_view_pii(request.user)
-    from communities.validators import mask_phone
+    from core.validators import mask_phone
 
     if show_pii:
         from communities.audit import record_pii_view, user_place

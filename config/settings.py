@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "communities",
     "properties",
     "complaints",
@@ -92,9 +93,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "communities.middleware.StaffSessionTimeoutMiddleware",
-    "communities.middleware.SecondFactorRequiredMiddleware",
-    "communities.middleware.StaffNoStoreMiddleware",
+    "communities.access.middleware.StaffSessionTimeoutMiddleware",
+    "communities.access.middleware.SecondFactorRequiredMiddleware",
+    "communities.access.middleware.StaffNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
     "communities.audit.AuditRequestMiddleware",
 ]
@@ -256,9 +257,9 @@ CELERY_BEAT_SCHEDULE = {
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTHENTICATION_BACKENDS = [
     # Login throttling first: it refuses a locked-out username/IP before any password check.
-    "communities.auth_backends.LoginThrottleBackend",
+    "communities.access.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "communities.auth_backends.StaffRoleBackend",
+    "communities.access.backends.StaffRoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
@@ -304,7 +305,7 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # Staff sessions end after SESSION_IDLE_TIMEOUT seconds without a request and, in any
-# case, SESSION_ABSOLUTE_TIMEOUT seconds after login (communities.middleware).
+# case, SESSION_ABSOLUTE_TIMEOUT seconds after login (communities.access.middleware).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 30 * 60))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
@@ -356,7 +357,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "communities.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "红色物业治理平台 API",
@@ -391,9 +392,9 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 # Accounts created by `make run` for trying the portal; refused when DEBUG is off.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "hongse-demo-2026")
-# Dashboard (communities.metric_definitions): red/amber/green thresholds per metric,
+# Dashboard (communities.metrics.definitions): red/amber/green thresholds per metric,
 # {code: (good, fair)}, and the minimum denominator for a unit to be ranked, {code: n};
-# metrics not listed keep the defaults of communities.metric_definitions.
+# metrics not listed keep the defaults of communities.metrics.definitions.
 METRIC_THRESHOLDS: dict = {}
 METRIC_MIN_SAMPLE: dict = {}
 # The dashboard's summaries read from raw records (meetings, patrols, mode changes) are

@@ -7,8 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
-from communities import two_factor
 from communities import views as communities_views
+from communities.access import two_factor
 from complaints import api as complaints_api
 from config.health import healthz
 from party_orgs import api as party_orgs_api

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_scoping import ReadOnlyAdmin, ScopedAdmin, masked
-from communities.errors import ApplicationError
+from communities.access.admin import ScopedAdmin, masked
+from core.admin import ReadOnlyAdmin
+from core.errors import ApplicationError
 
 from . import services
 from .models import (

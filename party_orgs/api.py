@@ -10,10 +10,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from communities.access.scoping import get_scoped_object_or_404
 from communities.api import ScopedQuerysetMixin
-from communities.scoping import get_scoped_object_or_404
 from communities.selectors import can_view_pii
-from communities.validators import mask_phone
+from core.validators import mask_phone
 
 from . import selectors, services
 from .models import (

@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities.dashboard import LEVEL_LABELS
-from communities.dashboard_panels import PanelTable, summary_panel
+from communities.access.scoping import scope_queryset
+from communities.dashboard.panels import PanelTable, summary_panel
+from communities.dashboard.selectors import LEVEL_LABELS
 from communities.models import Compound, VulnerableResident
-from communities.scoping import scope_queryset
 from communities.selectors import missed_patrol_counts
-from communities.timeutils import local_today, next_month
+from core.timeutils import local_today, next_month
 
 from .models import DemonstrationPoint, PointStatus
 from .selectors import joint_meeting_compliance, points_by_review_step

@@ -26,7 +26,7 @@ from communities.models import (
     Street,
 )
 from communities.services import staff_assignment_create, staff_user_create
-from communities.timeutils import is_working_day, local_now, local_zone
+from core.timeutils import is_working_day, local_now, local_zone
 
 from . import services
 from .models import (

@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from communities.exports import xlsx_response
 from communities.selectors import can_view_pii
-from communities.timeutils import local_today
-from communities.validators import mask_phone
+from core.exports import xlsx_response
+from core.timeutils import local_today
+from core.validators import mask_phone
 
 from . import selectors
 from .models import FIVE_STANDARDS, ActionStatus, PartyMember
@@ -35,7 +35,7 @@ def organizations(user):
 
 
 def members(user):
-    from communities.scoping import scope_queryset
+    from communities.access.scoping import scope_queryset
 
     show_pii = can_view_pii(user)
     if show_pii:

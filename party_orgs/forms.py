@@ -3,9 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.access.scoping import scope_queryset
 from communities.models import Community, Compound
-from communities.scoping import scope_queryset
-from communities.timeutils import local_now, local_today
+from core.timeutils import local_now, local_today
 
 from .models import (
     FIVE_STANDARDS,

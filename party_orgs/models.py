@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.scoping import lookups_via
-from communities.validators import validate_phone
+from communities.access.scoping import lookups_via
+from core.validators import validate_phone
 
 # ---------------------------------------------------------------------------
 # Scope of Party organisations: through their community; a property firm's organisation

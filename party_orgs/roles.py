@@ -1,8 +1,8 @@
 """Permissions of each staff role over the Party organisation ledgers (scope decides which
 records they reach; the 三审 review also checks the role of each step in the service)."""
 
+from communities.access.role_permissions import grant
 from communities.models import StaffRole as R
-from communities.role_permissions import grant
 
 VIEW_ALL = tuple(
     f"party_orgs.view_{model}"

@@ -17,9 +17,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+from communities.access.scoping import scope_queryset
 from communities.models import Compound, ManagementMode
-from communities.scoping import scope_queryset
-from communities.timeutils import (
+from core.timeutils import (
     days,
     is_working_day,
     local_now,
@@ -63,7 +63,7 @@ def organization_list(*, user, filters: dict | None = None) -> QuerySet[PartyOrg
 
 
 def organization_get(*, user, pk: int) -> PartyOrganization:
-    from communities.scoping import get_scoped_object_or_404
+    from communities.access.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
         PartyOrganization.objects.select_related("community", "firm", "parent", "grid",
@@ -154,7 +154,7 @@ def meeting_list(*, user, filters: dict | None = None) -> QuerySet[JointMeeting]
 
 
 def meeting_get(*, user, pk: int) -> JointMeeting:
-    from communities.scoping import get_scoped_object_or_404
+    from communities.access.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
         JointMeeting.objects.select_related("community", "recorded_by").prefetch_related(
@@ -268,7 +268,7 @@ def point_list(*, user, filters: dict | None = None) -> QuerySet[DemonstrationPo
 
 
 def point_get(*, user, pk: int) -> DemonstrationPoint:
-    from communities.scoping import get_scoped_object_or_404
+    from communities.access.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
         DemonstrationPoint.objects.select_related(

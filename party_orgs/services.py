@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import audit
-from communities.errors import ApplicationError, ConflictError
+from communities.access.scoping import is_in_scope, scope_for_user
 from communities.models import AuditAction, StaffRole
-from communities.scoping import is_in_scope, scope_for_user
-from communities.timeutils import local, local_today
+from core.errors import ApplicationError, ConflictError
+from core.services import save_validated
+from core.timeutils import local, local_today
 
 from .models import (
     PATH_STEP,
@@ -39,12 +40,6 @@ from .models import (
 )
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-def _save_validated(obj, **kwargs):
-    obj.full_clean()
-    obj.save(**kwargs)
-    return obj
 
 
 def _require_in_scope(user, obj, message=None):
@@ -144,7 +139,7 @@ def party_member_create(
     public_commitment: str = "",
 ) -> PartyMember:
     _require_in_scope(user, organization)
-    member = _save_validated(
+    member = save_validated(
         PartyMember(
             organization=organization, name=name, phone=phone, role=role, joined_on=joined_on,
             is_central_household=is_central_household, model_post=model_post,
@@ -209,7 +204,7 @@ def joint_meeting_record(
             _("An organisation of another community cannot be listed as attending."),
             code="foreign_organisation",
         )
-    meeting = _save_validated(
+    meeting = save_validated(
         JointMeeting(
             community=community, kind=kind, held_at=held_at, title=title, topics=topics,
             minutes=minutes, attendees=attendees,
@@ -239,7 +234,7 @@ def action_item_add(
     if due_date < local(meeting.held_at).date():
         raise ApplicationError(_("The due date cannot be before the meeting."),
                                code="due_before_meeting")
-    item = _save_validated(
+    item = save_validated(
         ActionItem(meeting=meeting, description=description, owner=owner, due_date=due_date)
     )
     item.compounds.set(compounds)
@@ -256,7 +251,7 @@ def action_item_set_status(
         raise ApplicationError(_("Unknown status."), code="invalid_status")
     item.status = status
     item.done_on = (done_on or local_today()) if status == ActionStatus.DONE else None
-    return _save_validated(item, update_fields=["status", "done_on"])
+    return save_validated(item, update_fields=["status", "done_on"])
 
 
 # ---------------------------------------------------------------------------
@@ -293,7 +288,7 @@ def _require_community_staff(user, community, message):
 
 def _record_review(point, *, step, decision, user, comment):
     role = scope_for_user(user).role if user is not None else ""
-    return _save_validated(
+    return save_validated(
         DemonstrationReview(
             point=point, round=point.round, step=step, decision=decision, reviewer=user,
             reviewer_role=role or ("superuser" if user and user.is_superuser else ""),
@@ -319,7 +314,7 @@ def demonstration_point_apply(
     if not goals.strip():
         raise ApplicationError(_("Describe the goals of the demonstration point."),
                                code="goals_required")
-    point = _save_validated(
+    point = save_validated(
         DemonstrationPoint(
             community=organization.community, organization=organization, name=name,
             year=year, goals=goals, cadre=cadre,
@@ -393,7 +388,7 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
         "step": step, "decision": decision, "status": [before, point.status],
         "comment": comment,
     })
-    return _save_validated(point, update_fields=["status", "approved_on"])
+    return save_validated(point, update_fields=["status", "approved_on"])
 
 
 @transaction.atomic
@@ -415,7 +410,7 @@ def demonstration_point_resubmit(*, user, point: DemonstrationPoint, goals: str,
     point.goals = goals
     point.round += 1
     point.status = PointStatus.AWAITING_STREET
-    _save_validated(point, update_fields=["goals", "round", "status"])
+    save_validated(point, update_fields=["goals", "round", "status"])
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
                    user=user, comment=comment)
     return point
@@ -442,7 +437,7 @@ def demonstration_assessment_record(
     for code in ("organisation", "governance", "service", "neighbourliness", "safety"):
         fields[f"{code}_score"] = scores.get(code)
         fields[f"{code}_evidence"] = evidence.get(code, "")
-    return _save_validated(
+    return save_validated(
         DemonstrationAssessment(point=point, year=year, assessor=_person(user), **fields)
     )
 
@@ -489,7 +484,7 @@ def work_report_submit(
     if WorkReport.objects.filter(point=point, kind=kind, period_start=period_start).exists():
         raise ConflictError(_("A report for this period has already been filed."),
                             code="duplicate_report")
-    return _save_validated(
+    return save_validated(
         WorkReport(point=point, kind=kind, period_start=period_start, content=content,
                    author=user)
     )
@@ -501,7 +496,7 @@ def list_item_create(
     infrastructure: str = "", status: str = "planned", due_date: date | None = None,
 ) -> ListItem:
     _require_in_scope(user, community, _("This community is not in your area."))
-    return _save_validated(
+    return save_validated(
         ListItem(
             community=community, year=year, list_kind=list_kind, title=title,
             description=description, infrastructure=infrastructure, status=status,
@@ -515,7 +510,7 @@ def list_item_set_status(*, user=None, item: ListItem, status: str) -> ListItem:
     item = ListItem.objects.select_for_update().get(pk=item.pk)
     _require_in_scope(user, item)
     item.status = status
-    return _save_validated(item, update_fields=["status"])
+    return save_validated(item, update_fields=["status"])
 
 
 # ---------------------------------------------------------------------------
@@ -528,7 +523,7 @@ def fund_allocation_create(
     *, user=None, community, year: int, kind: str, amount: Decimal, note: str = "",
 ) -> FundAllocation:
     _require_in_scope(user, community, _("This community is not in your area."))
-    return _save_validated(
+    return save_validated(
         FundAllocation(community=community, year=year, kind=kind, amount=amount, note=note)
     )
 
@@ -555,7 +550,7 @@ def fund_spend(
             % {"remaining": remaining, "amount": amount},
             code="overspent",
         )
-    return _save_validated(
+    return save_validated(
         FundSpending(allocation=allocation, amount=amount, spent_on=spent_on, purpose=purpose,
                      recorded_by=_person(user))
     )

@@ -3,19 +3,18 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from communities.errors import ApplicationError
+from communities.access.scoping import get_scoped_object_or_404, scope_for_user
 from communities.models import StaffRole
-from communities.scoping import get_scoped_object_or_404, scope_for_user
-from communities.timeutils import local_today
+from core.decorators import staff_view
+from core.errors import ApplicationError
+from core.timeutils import local_today
 
 from . import exports, selectors, services
 from .forms import (
@@ -41,15 +40,6 @@ def _error_text(error) -> str:
     return "；".join(str(m) for m in error.messages)
 
 
-def staff_view(permission):
-    """Login required, the permission of the page, no caching of personal pages."""
-
-    def decorate(view):
-        return never_cache(login_required(permission_required(permission, raise_exception=True)(
-            view
-        )))
-
-    return decorate
 
 
 # ---------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.admin_scoping import ReadOnlyAdmin, ScopedAdmin
-from communities.errors import ApplicationError
+from communities.access.admin import ScopedAdmin
+from core.admin import ReadOnlyAdmin
+from core.errors import ApplicationError
 
 from . import services
 from .attachments import checked_attachment

@@ -12,8 +12,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, ManagementMode
-from communities.scoping import get_scoped_object_or_404, scope_queryset
 
 from . import selectors, services
 from .models import (

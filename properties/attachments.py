@@ -11,7 +11,7 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from communities.uploads import contains_markup, has_data_after_end
+from core.uploads import contains_markup, has_data_after_end
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # as for complaint photos: more than any phone camera

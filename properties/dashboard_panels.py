@@ -5,8 +5,8 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities.dashboard_panels import PanelTable, compound_panel, summary_panel
-from communities.scoping import scope_queryset
+from communities.access.scoping import scope_queryset
+from communities.dashboard.panels import PanelTable, compound_panel, summary_panel
 
 from .models import Inspection, RenovationProject, RenovationStatus
 from .selectors import notice_board

@@ -33,9 +33,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communities.access.scoping import scope_queryset
+from communities.metrics.writer import mark_dirty_many, recent_months
 from communities.models import Compound, Household
-from communities.scoping import scope_queryset
-from communities.snapshots import mark_dirty_many, recent_months
 
 from .models import (
     ContractStatus,

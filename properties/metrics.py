@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from communities.metric_families import MetricFamily, register_compound_context, register_family
+from communities.metrics.families import MetricFamily, register_compound_context, register_family
 from communities.models import ManagementMode
-from communities.timeutils import next_month, start_of_day
+from core.timeutils import next_month, start_of_day
 
 from .models import Disclosure, DisclosureItem, ServiceContract
 from .selectors import fee_collection_by_month, fulfilment_counts_by_month

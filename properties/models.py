@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communities.access.scoping import lookups_via
 from communities.models import ManagementMode, served_by_firm
-from communities.scoping import lookups_via
-from communities.validators import validate_phone
+from core.validators import validate_phone
 
 from .credit_code import is_valid_credit_code
 

@@ -1,5 +1,5 @@
+from communities.access.role_permissions import grant
 from communities.models import StaffRole as R
-from communities.role_permissions import grant
 
 VIEW_ALL = (
     "properties.view_propertyfirm",

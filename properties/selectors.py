@@ -8,8 +8,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from communities.access.scoping import scope_queryset
 from communities.models import Compound
-from communities.scoping import scope_queryset
 
 from .models import (
     ContractStatus,

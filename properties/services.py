@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import audit
-from communities.errors import ApplicationError, ConflictError
+from communities.access.scoping import scope_for_user
+from communities.metrics.writer import mark_dirty, mark_dirty_from
 from communities.models import AuditAction, Compound, Household, ManagementMode
-from communities.scoping import scope_for_user
-from communities.snapshots import mark_dirty, mark_dirty_from
-from communities.validators import refuse_null_characters
+from core.errors import ApplicationError, ConflictError
+from core.services import refuse_null_characters, save_validated
 
 from .attachments import checked_attachment
 from .imports import ImportRefused, abandon_import, queue_import, run_import, run_queued
@@ -35,12 +35,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def _save_validated(obj, **kwargs):
-    obj.full_clean()
-    obj.save(**kwargs)
-    return obj
 
 
 def _today() -> datetime.date:
@@ -73,7 +67,7 @@ def firm_create(
         contact_person=contact_person, contact_phone=contact_phone, address=address,
         red_standing=red_standing, red_standing_year=red_standing_year,
     )
-    return _save_validated(firm)
+    return save_validated(firm)
 
 
 @transaction.atomic
@@ -86,7 +80,7 @@ def firm_update(*, firm: PropertyFirm, **changes) -> PropertyFirm:
         setattr(firm, field, value)
     if "credit_code" in changes:
         firm.credit_code = (firm.credit_code or "").strip().upper()
-    return _save_validated(firm, update_fields=list(changes))
+    return save_validated(firm, update_fields=list(changes))
 
 
 # Service contracts ---------------------------------------------------------------------
@@ -221,7 +215,7 @@ def owners_committee_create(
     party_members: int = 0,
 ) -> OwnersCommittee:
     compound = _lock_compound(compound)
-    committee = _save_validated(
+    committee = save_validated(
         OwnersCommittee(
             compound=compound, kind=kind, term_start=term_start, term_end=term_end,
             members=members, party_members=party_members,
@@ -240,7 +234,7 @@ def owners_committee_update(*, committee: OwnersCommittee, **changes) -> OwnersC
     committee = OwnersCommittee.objects.select_for_update().get(pk=committee.pk)
     for field, value in changes.items():
         setattr(committee, field, value)
-    _save_validated(committee, update_fields=list(changes))
+    save_validated(committee, update_fields=list(changes))
     _refresh_owners_organisation(compound, _today())
     return committee
 
@@ -280,7 +274,7 @@ def fee_bill_create(
         household=household, compound_id=household.compound_id, period_start=period_start,
         period_end=period_end, amount_due=amount_due, amount_waived=amount_waived,
     )
-    _save_validated(bill)
+    save_validated(bill)
     mark_dirty(compound_id=bill.compound_id, when=bill.period_start)
     return bill
 
@@ -443,7 +437,7 @@ def inspection_record(
     """Record a fulfilment inspection with its items: dicts of clause, passed, note, photo."""
     if not items:
         raise ApplicationError(_("An inspection checks at least one item."))
-    inspection = _save_validated(
+    inspection = save_validated(
         Inspection(
             compound_id=contract.compound_id, contract=contract, date=date,
             inspector=inspector, note=note,
@@ -462,7 +456,7 @@ def inspection_item_add(
     if photo:
         checked = checked_attachment(photo, images_only=True)
         item.photo.save(checked.name, checked.file, save=False)
-    _save_validated(item)
+    save_validated(item)
     mark_dirty(compound_id=inspection.compound_id, when=inspection.date)
     return item
 
@@ -480,7 +474,7 @@ def renovation_project_create(
     status: str = "planned",
     completion_date: datetime.date | None = None,
 ) -> RenovationProject:
-    return _save_validated(
+    return save_validated(
         RenovationProject(
             compound=compound, year=year, works=list(works), budget=budget, status=status,
             completion_date=completion_date,
@@ -496,7 +490,7 @@ def renovation_project_update(*, project: RenovationProject, **changes) -> Renov
     project = RenovationProject.objects.select_for_update().get(pk=project.pk)
     for field, value in changes.items():
         setattr(project, field, value)
-    return _save_validated(project, update_fields=list(changes))
+    return save_validated(project, update_fields=list(changes))
 
 
 # Imports ------------------------------------------------------------------------------

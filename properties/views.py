@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from communities.errors import ApplicationError
-from communities.exports import xlsx_response
+from communities.access.scoping import get_scoped_object_or_404
 from communities.models import Compound
-from communities.scoping import get_scoped_object_or_404
+from core.errors import ApplicationError
+from core.exports import xlsx_response
 
 from . import selectors, services
 from .attachments import stored_image_type

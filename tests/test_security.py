@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from communities.middleware import LAST_SEEN, LOGIN_AT
+from communities.access.middleware import LAST_SEEN, LOGIN_AT
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent

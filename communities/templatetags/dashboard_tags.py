@@ -3,7 +3,7 @@ the current month (the Django admin's index shows them)."""
 
 from django import template
 
-from communities import dashboard
+from communities.dashboard import selectors as dashboard
 
 register = template.Library()
 

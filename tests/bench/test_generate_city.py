@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from bench.generate import AS_OF, YEAR_START, ZONE, generate_city
+from communities.metrics.writer import refresh_month
 from communities.models import (
     Building,
     Community,
@@ -21,7 +22,6 @@ from communities.models import (
     VulnerableResident,
 )
 from communities.selectors import missed_patrol_counts
-from communities.snapshots import refresh_month
 from complaints.models import Complaint, Status
 from party_orgs.models import (
     ActionItem,

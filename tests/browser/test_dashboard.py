@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from communities import metric_families, snapshots
-from communities.metric_definitions import METRICS
+from communities.metrics import families as metric_families
+from communities.metrics import writer as snapshots
+from communities.metrics.definitions import METRICS
 from tests.communities.dashboard_data import last_month, months_ago, this_month
 from tests.factories import PASSWORD
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from communities import snapshots
+from communities.metrics import writer as snapshots
 from complaints.models import Complaint, Status
 from tests.complaints.conftest import PHONE, cw  # noqa: F401 - the complaint world
 from tests.factories import PASSWORD

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from communities.metric_definitions import METRICS
+from communities.metrics.definitions import METRICS
+from communities.metrics.writer import recent_months
 from communities.models import MetricSnapshot
-from communities.snapshots import recent_months
 
 COMPUTED_AT = timezone.make_aware(datetime.datetime(2026, 1, 1, 3, 0))
 

@@ -11,8 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from communities import dashboard, metric_families, services, snapshots
-from communities.metric_definitions import METRICS
+from communities import services
+from communities.dashboard import selectors as dashboard
+from communities.metrics import families as metric_families
+from communities.metrics import writer as snapshots
+from communities.metrics.definitions import METRICS
 from communities.models import StaffRole
 from properties.models import PropertyFirm
 from tests.communities.dashboard_data import row, save, this_month

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from communities import dashboard_panels, services
-from communities.dashboard_panels import Cell, PanelTable
+from communities import services
+from communities.dashboard import panels as dashboard_panels
+from communities.dashboard.panels import Cell, PanelTable
 from communities.models import Compound, ManagementMode, VulnerableGroup
-from communities.timeutils import start_of_day
+from core.timeutils import start_of_day
 from party_orgs import services as party_services
 from party_orgs.models import MeetingKind, OrgKind, OrgUnitType
 from tests.communities.dashboard_data import last_month

@@ -7,8 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from communities import dashboard, metric_families, services, snapshots
-from communities.metric_definitions import METRICS
+from communities import services
+from communities.dashboard import selectors as dashboard
+from communities.metrics import families as metric_families
+from communities.metrics import writer as snapshots
+from communities.metrics.definitions import METRICS
 from communities.models import VulnerableGroup
 from tests.communities.dashboard_data import last_month, months_ago, this_month
 

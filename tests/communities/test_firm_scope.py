@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from communities.access.scoping import scope_queryset
 from communities.models import Building, Compound, Household, StaffRole
-from communities.scoping import scope_queryset
 from properties.credit_code import check_character
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
 from tests.factories import staff_user

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from communities import snapshots
+from communities.metrics import writer as snapshots
 from communities.models import DirtyCompoundMonth, MetricSnapshot
 from complaints import services as complaint_services
 from complaints.models import Category, Complaint

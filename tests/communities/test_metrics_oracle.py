@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from communities import services as hierarchy
-from communities import snapshots
+from communities.metrics import writer as snapshots
 from communities.models import MetricSnapshot
 from complaints import services as complaint_services
 from complaints.models import Category, Complaint, RejectionKind, Satisfaction, Status

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from communities import snapshots
+from communities.metrics import writer as snapshots
 from communities.models import MetricSnapshot
 from communities.tasks import refresh_dirty_metrics
 from properties import services as property_services

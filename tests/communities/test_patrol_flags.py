@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from communities import selectors, services
-from communities.errors import ApplicationError
 from communities.models import HalfDay, PatrolVisit, VulnerableGroup, VulnerableResident
-from communities.timeutils import local_zone
+from core.errors import ApplicationError
+from core.timeutils import local_zone
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from communities.access.scoping import get_scoped_object_or_404, scope_for_user, scope_queryset
 from communities.models import (
     Building,
     City,
@@ -12,7 +13,6 @@ from communities.models import (
     Household,
     Street,
 )
-from communities.scoping import get_scoped_object_or_404, scope_for_user, scope_queryset
 from tests.factories import names
 
 pytestmark = pytest.mark.django_db

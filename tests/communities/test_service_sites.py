@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communities import selectors, services
-from communities.errors import ApplicationError
 from communities.models import FunctionRoomKind, ServiceKind, ServiceRecord, ServiceSiteKind
-from communities.timeutils import local_zone
+from core.errors import ApplicationError
+from core.timeutils import local_zone
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from communities import metric_families, snapshots
+from communities.metrics import families as metric_families
+from communities.metrics import writer as snapshots
 from communities.models import DirtyCompoundMonth, MetricSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,7 @@ def test_compound_changing_mode_moves_between_mode_rows(world, fake_family, monk
 
 
 def test_copy_text_escapes_what_copy_would_misread():
-    from communities.bulk import pg_text
+    from core.bulk import pg_text
 
     assert pg_text("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re"
     assert pg_text(None) == "\\N" and pg_text(True) == "t" and pg_text(False) == "f"

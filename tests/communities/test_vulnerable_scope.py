@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from communities import services
 from communities.models import StaffRole, VulnerableGroup
-from communities.timeutils import local_zone
+from core.timeutils import local_zone
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +117,8 @@ def test_another_grid_of_the_same_community_does_not_see_them(client, world, res
 
 def test_officials_are_blind_even_with_the_view_permission(world, resident):
     """Scope, not only permissions: the model has no lookup above the community."""
+    from communities.access.scoping import scope_queryset
     from communities.models import VulnerableResident
-    from communities.scoping import scope_queryset
 
     for role in ("city_official", "district_official", "street_staff"):
         assert not scope_queryset(VulnerableResident.objects.all(), world.users[role]).exists()

@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from communities.errors import ConflictError
 from complaints import services
 from complaints.models import ComplaintEvent
+from core.errors import ConflictError
 
 from .conftest import make_complaint
 

@@ -4,9 +4,9 @@ at once — one wins, the other is told to reload."""
 
 import pytest
 
-from communities.errors import ApplicationError, ConflictError
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, Status
+from core.errors import ApplicationError, ConflictError
 
 from .conftest import advance, make_complaint
 

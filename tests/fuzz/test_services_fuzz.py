@@ -11,11 +11,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from communities.errors import ApplicationError
 from communities.models import Household
 from communities.services import household_create
 from complaints.models import Complaint
 from complaints.services import complaint_create
+from core.errors import ApplicationError
 from properties.models import Payment
 from properties.services import payment_record
 

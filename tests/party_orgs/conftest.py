@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from communities.timeutils import local_zone
+from core.timeutils import local_zone
 from party_orgs import services
 from party_orgs.models import OrgKind, OrgUnitType
 

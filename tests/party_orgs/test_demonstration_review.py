@@ -4,8 +4,8 @@ Only the role of the step, over the point's area, can act; every decision is rec
 import pytest
 from django.urls import reverse
 
-from communities.errors import ApplicationError, ConflictError
 from communities.models import StaffRole
+from core.errors import ApplicationError, ConflictError
 from party_orgs import services
 from party_orgs.models import DemonstrationReview, PointStatus, ReviewDecision, ReviewStep
 from tests.factories import staff_user

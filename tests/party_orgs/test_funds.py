@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from communities.errors import ApplicationError
+from core.errors import ApplicationError
 from party_orgs import services
 from party_orgs.models import FundKind, FundSpending
 

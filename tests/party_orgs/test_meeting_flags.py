@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from communities.errors import ApplicationError
 from communities.models import Compound, ManagementMode
+from core.errors import ApplicationError
 from party_orgs import selectors, services
 from party_orgs.models import ActionStatus, MeetingKind
 from tests.party_orgs.conftest import local

@@ -4,7 +4,7 @@ members and central households, and the counts for the dashboard."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from communities.errors import ApplicationError
+from core.errors import ApplicationError
 from party_orgs import selectors, services
 from party_orgs.models import MemberRole, OrgKind, OrgUnitType, PartyOrganization
 

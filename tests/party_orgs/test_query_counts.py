@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from communities import services as community_services
 from communities.models import Compound, ManagementMode, VulnerableGroup
-from communities.timeutils import local_today
+from core.timeutils import local_today
 from party_orgs import services
 from party_orgs.models import (
     DemonstrationPoint,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from communities.errors import ApplicationError, ConflictError
+from core.errors import ApplicationError, ConflictError
 from party_orgs import selectors, services
 from party_orgs.models import DemonstrationPoint, PointStatus, ReportKind, WorkReport
 from tests.party_orgs.conftest import local

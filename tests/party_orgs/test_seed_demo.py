@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_builds_the_article(django_user_model):
     from communities import selectors as community_selectors
     from communities.models import ServiceSite, ServiceSiteKind, VulnerableResident
-    from communities.timeutils import local_today
+    from core.timeutils import local_today
     from party_orgs import selectors
     from party_orgs.models import (
         DemonstrationAssessment,

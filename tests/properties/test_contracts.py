@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connections, transaction
 
-from communities.errors import ApplicationError, ConflictError
 from communities.models import Compound
+from core.errors import ApplicationError, ConflictError
 from properties import services
 from properties.models import ServiceContract
 

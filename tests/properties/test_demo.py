@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from communities.access.scoping import scope_queryset
 from communities.models import Compound, ManagementMode
-from communities.scoping import scope_queryset
 from properties import selectors
 from properties.credit_code import is_valid_credit_code
 from properties.models import (

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from communities.errors import ApplicationError
 from communities.models import StaffRole
+from core.errors import ApplicationError
 from properties import services
 from properties.attachments import MAX_ATTACHMENT_BYTES
 from properties.models import Disclosure, DisclosureItem

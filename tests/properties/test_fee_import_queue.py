@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from communities.errors import ApplicationError
+from core.errors import ApplicationError
 from properties import imports, services, tasks
 from properties.models import FeeBill, FeeImport, ImportOutcome
 

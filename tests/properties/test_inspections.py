@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from communities.errors import ApplicationError
+from core.errors import ApplicationError
 from properties import selectors, services
 from properties.models import Inspection, InspectionItem
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from communities.errors import ApplicationError, ConflictError
+from core.errors import ApplicationError, ConflictError
 from properties import services
 from properties.models import FeeBill, Payment
 

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from communities.metric_families import MetricFamily, register_family
+from communities.metrics.families import MetricFamily, register_family
 
 
 def _slow(period, as_of, compound_ids):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from communities.metrics.writer import month_of
 from communities.models import MetricSnapshot
-from communities.snapshots import month_of
 from communities.tasks import refresh_dirty_metrics
 from complaints import outbox
 from complaints.models import Complaint, OutboxMessage

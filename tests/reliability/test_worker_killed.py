@@ -8,7 +8,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from communities import snapshots
+from communities.metrics import writer as snapshots
 from communities.models import MetricSnapshot
 from communities.tasks import recompute_month
 from tests.complaints.conftest import make_complaint

@@ -13,7 +13,7 @@ from communities.models import (
     ServiceSiteKind,
     VulnerableGroup,
 )
-from communities.timeutils import local_zone
+from core.timeutils import local_zone
 from party_orgs import services as party_services
 from party_orgs.models import (
     DemonstrationPoint,

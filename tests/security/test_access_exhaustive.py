@@ -16,8 +16,8 @@ from django.contrib import admin
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from communities.access.scoping import scope_queryset
 from communities.models import Community, Compound
-from communities.scoping import scope_queryset
 from complaints.models import ComplaintPhoto
 from config.urls import router
 from party_orgs.exports import LEDGERS

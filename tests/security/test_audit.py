@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities import services as community_services
-from communities.errors import ApplicationError
 from communities.models import AuditAction, AuditEvent, StaffRole, VulnerableResident
 from complaints import services as complaint_services
 from complaints.models import Complaint
+from core.errors import ApplicationError
 from party_orgs import services as party_services
 from party_orgs.models import ReviewDecision
 from properties import services as property_services

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from communities import snapshots
+from communities.metrics import writer as snapshots
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .scoping import scope_for_user
+from communities.access.scoping import scope_for_user
 
 LOGIN_AT = "_staff_login_at"
 LAST_SEEN = "_staff_last_seen"

@@ -49,7 +49,7 @@ def scope_for_user(user) -> Scope:
     if user.is_superuser:
         scope = EVERYTHING
     else:
-        from .models import ROLE_NODE_FIELD, StaffAssignment
+        from communities.models import ROLE_NODE_FIELD, StaffAssignment
 
         assignment = (
             StaffAssignment.objects.filter(user=user, ended_at__isnull=True)

@@ -9,7 +9,8 @@
   missing disclosures and latest inspection.
 
 A panel's ``build(user=, unit=, period=)`` returns a :class:`PanelTable` (or None when it
-has nothing to say for that unit). ``unit`` is a :class:`communities.dashboard.Unit` that is
+has nothing to say for that unit). ``unit`` is a
+:class:`communities.dashboard.selectors.Unit` that is
 already checked to lie in the user's scope; ``unit.compound_q(path)`` filters any model by
 the compounds under the unit. A panel reads in a fixed number of queries whatever the amount
 of data, and scopes what it reads to ``user`` (``scope_queryset``). Every panel is rendered

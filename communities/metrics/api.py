@@ -10,8 +10,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
-from . import dashboard
-from .metric_definitions import METRICS
+from communities.dashboard import selectors as dashboard
+from communities.metrics.definitions import METRICS
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -1,5 +1,5 @@
 """The officials' dashboard: ``/dashboard/`` and its Excel exports. Thin: parse the
-parameters, read the selectors of ``communities.dashboard``, render."""
+parameters, read the selectors of ``communities.dashboard.selectors``, render."""
 
 import json
 from dataclasses import dataclass
@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from . import dashboard
-from .dashboard_panels import panel_for, panels_for
-from .exports import xlsx_response
-from .metric_definitions import METRICS
-from .metrics_api import parse_month
+from communities.dashboard import selectors as dashboard
+from communities.dashboard.panels import panel_for, panels_for
+from communities.metrics.api import parse_month
+from communities.metrics.definitions import METRICS
+from core.exports import xlsx_response
 
 ORDER_LABELS = {
     "best": gettext_lazy("best first"), "worst": gettext_lazy("worst first"),

@@ -20,14 +20,16 @@ from django.http import Http404
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from .metric_definitions import (
+from communities.access.scoping import get_scoped_object_or_404, scope_for_user, scope_queryset
+from communities.metrics.definitions import (
     METRICS,
     TWO_UP_ONE_DOWN,
     MetricDefinition,
     min_sample,
     rating,
 )
-from .models import (
+from communities.metrics.writer import month_of, recent_months
+from communities.models import (
     RED_PROPERTY_MODES,
     City,
     Community,
@@ -37,9 +39,7 @@ from .models import (
     MetricSnapshot,
     Street,
 )
-from .scoping import get_scoped_object_or_404, scope_for_user, scope_queryset
-from .snapshots import month_of, recent_months
-from .timeutils import local_today
+from core.timeutils import local_today
 
 LEVELS = ("city", "district", "street", "community", "compound")
 CHILD_LEVEL = {"city": "district", "district": "street", "street": "community",
@@ -463,7 +463,7 @@ class RankedFirm(RankedUnit):
 def _firm_model() -> type[Model]:
     """PropertyFirm without importing ``properties`` (communities imports none of the apps
     above it): the model a staff assignment's firm points to."""
-    from .models import StaffAssignment
+    from communities.models import StaffAssignment
 
     return StaffAssignment._meta.get_field("firm").related_model
 

@@ -1,8 +1,8 @@
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import BaseBackend
 
-from .role_permissions import permissions_of
-from .scoping import scope_for_user
+from communities.access.role_permissions import permissions_of
+from communities.access.scoping import scope_for_user
 
 
 class StaffRoleBackend(BaseBackend):

@@ -9,7 +9,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
-from .errors import ApplicationError
+from core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 

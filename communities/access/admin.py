@@ -4,23 +4,9 @@ from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .scoping import is_in_scope, scope_queryset
-from .selectors import can_view_pii
-from .validators import mask_phone
-
-
-class ReadOnlyAdmin:
-    """A mixin for records written only by services (or the system): the admin shows
-    them and changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from communities.access.scoping import is_in_scope, scope_queryset
+from communities.selectors import can_view_pii
+from core.validators import mask_phone
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -75,7 +61,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if change and obj is not None and self._shows_pii(request):
-            from .audit import record_pii_view
+            from communities.audit import record_pii_view
 
             record_pii_view(request=request, obj=obj, fields=self.pii_fields)
         return super().render_change_form(request, context, add=add, change=change,
@@ -84,7 +70,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if getattr(response, "status_code", None) == 200 and self._shows_pii(request):
-            from .audit import record_pii_view, user_place
+            from communities.audit import record_pii_view, user_place
 
             changelist = (getattr(response, "context_data", None) or {}).get("cl")
             record_pii_view(

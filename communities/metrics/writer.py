@@ -18,11 +18,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .bulk import insert_rows
-from .metric_definitions import METRICS
-from .metric_families import compound_context, families
-from .models import Compound, DirtyCompoundMonth, MetricSnapshot
-from .timeutils import local_today, next_month
+from communities.metrics.definitions import METRICS
+from communities.metrics.families import compound_context, families
+from communities.models import Compound, DirtyCompoundMonth, MetricSnapshot
+from core.bulk import insert_rows
+from core.timeutils import local_today, next_month
 
 ROLLUP_LEVELS = ("community", "street", "district", "city")
 SPLIT_LEVELS = ("district", "city")

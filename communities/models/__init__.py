@@ -1,0 +1,48 @@
+"""The models of the hierarchy app, by sub-domain; every name importable from here."""
+
+from .audit import (  # noqa: F401
+    AuditAction,
+    AuditEvent,
+)
+from .care import (  # noqa: F401
+    VULNERABLE_SCOPE,
+    FunctionRoom,
+    FunctionRoomKind,
+    Grid,
+    GridWorker,
+    GridWorkerRole,
+    HalfDay,
+    PatrolVisit,
+    ServiceKind,
+    ServiceRecord,
+    ServiceSite,
+    ServiceSiteKind,
+    VulnerableGroup,
+    VulnerableResident,
+)
+from .hierarchy import (  # noqa: F401
+    NO_FIRM_MODES,
+    RED_PROPERTY_MODES,
+    Building,
+    City,
+    Community,
+    Compound,
+    District,
+    GridDutyType,
+    Household,
+    ManagementMode,
+    Street,
+    served_by_firm,
+)
+from .snapshots import (  # noqa: F401
+    Dimension,
+    DirtyCompoundMonth,
+    MetricSnapshot,
+    ScopeLevel,
+)
+from .staff import (  # noqa: F401
+    NODE_FIELDS,
+    ROLE_NODE_FIELD,
+    StaffAssignment,
+    StaffRole,
+)
