@@ -20,7 +20,7 @@ from communities.models import Building, Compound
 from communities.selectors import can_view_pii
 from core.validators import mask_phone, validate_phone
 
-from . import selectors, services
+from . import lifecycle, selectors, services
 from .models import (
     STAFF_CHANNELS,
     Category,
@@ -116,22 +116,12 @@ class ComplaintCreateSerializer(serializers.Serializer):
                 Compound.objects.all(), request.user)
 
 
-class VersionSerializer(serializers.Serializer):
+class TransitionSerializer(serializers.Serializer):
+    """The request of one transition: ``version``, ``note`` and the action's inputs
+    (``lifecycle.TRANSITIONS``); one subclass per action is made below."""
+
     version = serializers.IntegerField(
         required=False, help_text="The version you saw; a stale one gives 409."
-    )
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-
-
-class NoteRequiredSerializer(VersionSerializer):
-    note = serializers.CharField(max_length=1000)
-
-
-class ResolveSerializer(NoteRequiredSerializer):
-    photos = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list,
-        help_text="Up to 3 photos of the work done (multipart); JPEG, PNG or WebP, "
-                  "stored re-encoded without EXIF.",
     )
 
     def validate_photos(self, files):
@@ -141,21 +131,42 @@ class ResolveSerializer(NoteRequiredSerializer):
             raise serializers.ValidationError(exc.messages) from None
 
 
-class DispatchSerializer(VersionSerializer):
-    target = serializers.CharField(
+def _note_field(required: bool):
+    if required:
+        return serializers.CharField(max_length=1000)
+    return serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+# The API's field for each input a transition may take.
+INPUT_FIELDS = {
+    "target": lambda: serializers.CharField(
         help_text='"firm:<id>" (a firm with an active contract on the compound), '
                   '"grid:<id>" (a grid of its community) or "community".'
-    )
+    ),
+    "duplicate_of": lambda: serializers.CharField(
+        max_length=16, help_text="Tracking code of the original complaint."
+    ),
+    "resolved": lambda: serializers.BooleanField(),
+    "satisfaction": lambda: serializers.ChoiceField(choices=Satisfaction.choices),
+    "photos": lambda: serializers.ListField(
+        child=serializers.FileField(), required=False, default=list,
+        help_text="Up to 3 photos of the work done (multipart); JPEG, PNG or WebP, "
+                  "stored re-encoded without EXIF.",
+    ),
+}
 
 
-class DuplicateSerializer(VersionSerializer):
-    duplicate_of = serializers.CharField(max_length=16,
-                                         help_text="Tracking code of the original complaint.")
+def transition_serializer(transition) -> type[TransitionSerializer]:
+    """The request serializer of ``transition``, from its row of the table."""
+    fields = {"note": _note_field(transition.note_required)}
+    fields.update({name: INPUT_FIELDS[name]() for name in
+                   (*transition.inputs, *transition.optional_inputs)})
+    name = "".join(part.title() for part in transition.action.split("_"))
+    return type(f"{name}TransitionSerializer", (TransitionSerializer,), fields)
 
 
-class FeedbackSerializer(VersionSerializer):
-    resolved = serializers.BooleanField()
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+TRANSITION_SERIALIZERS = {action: transition_serializer(t)
+                          for action, t in lifecycle.TRANSITIONS.items()}
 
 
 class ComplaintFilter(filters.FilterSet):
@@ -175,17 +186,6 @@ class ComplaintFilter(filters.FilterSet):
             return queryset
         condition = selectors.overdue_q(timezone.now())
         return queryset.filter(condition) if value else queryset.exclude(condition)
-
-
-def _transition(serializer_class, summary):
-    return extend_schema(
-        request=serializer_class, summary=summary,
-        responses={200: ComplaintDetailSerializer,
-                   400: OpenApiResponse(description="Not allowed in this state / bad input"),
-                   403: OpenApiResponse(description="Not allowed for you"),
-                   404: OpenApiResponse(description="Not in your area"),
-                   409: OpenApiResponse(description="Changed by someone else")},
-    )
 
 
 @extend_schema_view(
@@ -236,85 +236,46 @@ class ComplaintViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrie
         complaint = services.complaint_log(actor=request.user, **data)
         return self._detail(complaint, status.HTTP_201_CREATED)
 
-    def _run(self, request, serializer_class, call):
+    def _transition(self, request, action):
         complaint = self.get_object()
-        serializer = serializer_class(data=request.data)
+        serializer = TRANSITION_SERIALIZERS[action](data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = call(complaint.pk, request.user, data, data.get("version"))
+        result = services.complaint_transition(
+            action=action, complaint_id=complaint.pk, actor=request.user,
+            version=data.get("version"), data=data,
+        )
         return self._detail(result)
 
-    @_transition(VersionSerializer, "Accept (submitted → accepted)")
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        return self._run(request, VersionSerializer, lambda c, u, d, v: services.complaint_accept(
-            complaint_id=c, actor=u, note=d["note"], expected_version=v))
 
-    @_transition(DispatchSerializer, "Dispatch (accepted → dispatched)")
-    @action(detail=True, methods=["post"], url_path="dispatch")
-    def dispatch_to(self, request, pk=None):
-        return self._run(request, DispatchSerializer,
-                         lambda c, u, d, v: services.complaint_dispatch(
-                             complaint_id=c, actor=u, target=d["target"], note=d["note"],
-                             expected_version=v))
+def _transition_endpoint(transition):
+    """``POST /complaints/{id}/<action>/``: one per row of ``lifecycle.TRANSITIONS``."""
 
-    @_transition(VersionSerializer, "Start work (dispatched/reopened → in progress)")
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self._run(request, VersionSerializer, lambda c, u, d, v: services.complaint_start(
-            complaint_id=c, actor=u, note=d["note"], expected_version=v))
+    def endpoint(self, request, pk=None):
+        return self._transition(request, transition.action)
 
-    @_transition(NoteRequiredSerializer, "Add a progress note")
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        return self._run(request, NoteRequiredSerializer,
-                         lambda c, u, d, v: services.complaint_add_progress(
-                             complaint_id=c, actor=u, note=d["note"], expected_version=v))
+    name = transition.url_segment.replace("-", "_")
+    if hasattr(viewsets.GenericViewSet, name):  # "dispatch" is the view's own method
+        name += "_to"
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint = action(detail=True, methods=["post"], url_path=transition.url_segment)(endpoint)
+    return extend_schema(
+        request=TRANSITION_SERIALIZERS[transition.action], summary=transition.summary,
+        responses={200: ComplaintDetailSerializer,
+                   400: OpenApiResponse(description="Not allowed in this state / bad input"),
+                   403: OpenApiResponse(description="Not allowed for you"),
+                   404: OpenApiResponse(description="Not in your area"),
+                   409: OpenApiResponse(description="Changed by someone else")},
+    )(endpoint)
 
-    @_transition(ResolveSerializer, "Resolve (in progress → resolved), with up to 3 photos")
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self._run(request, ResolveSerializer,
-                         lambda c, u, d, v: services.complaint_resolve(
-                             complaint_id=c, actor=u, note=d["note"], photos=d["photos"],
-                             expected_version=v))
 
-    @_transition(VersionSerializer, "Close (resolved → closed)")
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._run(request, VersionSerializer, lambda c, u, d, v: services.complaint_close(
-            complaint_id=c, actor=u, note=d["note"], expected_version=v))
+def _add_transition_endpoints(viewset) -> None:
+    for transition in lifecycle.TRANSITIONS.values():
+        endpoint = _transition_endpoint(transition)
+        setattr(viewset, endpoint.__name__, endpoint)
 
-    @_transition(NoteRequiredSerializer, "Reject as invalid, with the reason in note")
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._run(request, NoteRequiredSerializer,
-                         lambda c, u, d, v: services.complaint_reject(
-                             complaint_id=c, actor=u, reason=d["note"], expected_version=v))
 
-    @_transition(DuplicateSerializer, "Reject as a duplicate of another complaint")
-    @action(detail=True, methods=["post"], url_path="mark-duplicate")
-    def mark_duplicate(self, request, pk=None):
-        return self._run(request, DuplicateSerializer,
-                         lambda c, u, d, v: services.complaint_mark_duplicate(
-                             complaint_id=c, actor=u, duplicate_of=d["duplicate_of"],
-                             note=d["note"], expected_version=v))
-
-    @_transition(NoteRequiredSerializer, "Reopen (resolved → reopened)")
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._run(request, NoteRequiredSerializer,
-                         lambda c, u, d, v: services.complaint_reopen(
-                             complaint_id=c, actor=u, note=d["note"], expected_version=v))
-
-    @_transition(FeedbackSerializer, "Record the follow-up call's two answers (回访)")
-    @action(detail=True, methods=["post"])
-    def feedback(self, request, pk=None):
-        return self._run(request, FeedbackSerializer,
-                         lambda c, u, d, v: services.complaint_record_feedback(
-                             complaint_id=c, actor=u, resolved=d["resolved"],
-                             satisfaction=d["satisfaction"], comment=d["note"],
-                             expected_version=v))
+_add_transition_endpoints(ComplaintViewSet)
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

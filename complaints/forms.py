@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Building, Compound
 from core.validators import validate_phone
 
-from . import selectors
-from .models import STAFF_CHANNELS, Channel, Satisfaction, Status, Urgency
+from . import lifecycle, selectors
+from .models import STAFF_CHANNELS, Category, Channel, Satisfaction, Status, Urgency
 from .photos import clean_photos
 from .reply_templates import templates_for
 
@@ -159,8 +159,18 @@ class FeedbackForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+# What the workbench says when an input the action needs (``Transition.inputs``) is empty.
+INPUT_REQUIRED = {
+    "target": _("Choose who will handle the complaint."),
+    "duplicate_of": _("Give the tracking code of another complaint of the same compound."),
+    "resolved": _("Say whether the problem is resolved."),
+    "satisfaction": _("Choose how satisfied the resident is."),
+}
+
+
 class ActionForm(forms.Form):
-    """One form for every staff action; which fields matter depends on the action."""
+    """One form for every staff action; ``lifecycle.TRANSITIONS`` says which of its
+    fields an action takes and which it needs."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     template = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -181,8 +191,19 @@ class ActionForm(forms.Form):
     def __init__(self, *args, action: str, complaint, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        self.transition = lifecycle.TRANSITIONS[action]
+        self.fields["note"].label = self.transition.note_label
         self.fields["target"].choices = [("", "—"), *targets]
         self.templates = templates_for(action)
+
+    @property
+    def input_fields(self):
+        """The bound fields the action needs besides the note, in the table's order."""
+        return [self[name] for name in self.transition.inputs]
+
+    @property
+    def optional_input_fields(self):
+        return [self[name] for name in self.transition.optional_inputs]
 
     def clean(self):
         cleaned = super().clean()
@@ -190,13 +211,9 @@ class ActionForm(forms.Form):
         if not note and cleaned.get("template"):
             note = dict(self.templates).get(cleaned["template"], "")
         cleaned["note"] = str(note)
-        if self.action == "dispatch" and not cleaned.get("target"):
-            self.add_error("target", _("Choose who will handle the complaint."))
-        if self.action == "feedback":
-            if cleaned.get("resolved") is None:
-                self.add_error("resolved", _("Say whether the problem is resolved."))
-            if not cleaned.get("satisfaction"):
-                self.add_error("satisfaction", _("Choose how satisfied the resident is."))
+        for name in self.transition.inputs:
+            if name not in self.errors and cleaned.get(name) in (None, ""):
+                self.add_error(name, INPUT_REQUIRED[name])
         return cleaned
 
 
@@ -220,8 +237,6 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from .models import Category
-
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
             "order", "code"

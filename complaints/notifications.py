@@ -1,4 +1,8 @@
-"""Notifying residents (and handlers) by text message.
+"""Notifying residents (and handlers) by text message: who gets what, and how it is sent.
+
+``compose`` turns one outbox message (``complaints.outbox``, which queues and delivers)
+into the texts it owes: the resident's notice of a step, or a deadline alert to the
+handler (and, once escalated, to the community).
 
 A notifier has one method, ``send(phone=, message=)``. The backend is chosen by
 ``settings.NOTIFIER_BACKEND``: ``LoggingNotifier`` (default: writes to the log, the
@@ -18,6 +22,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.validators import mask_phone, normalise_phone
+
+from .models import AlertKind, OutboxKind
+from .selectors import complaint_for_notice, handler_phone
 
 logger = logging.getLogger("complaints.notifications")
 
@@ -106,5 +113,33 @@ def handler_message(complaint, alert_label: str) -> str:
         }
 
 
-RESIDENT_NOTICE_KINDS = ("created", "accepted", "dispatched", "resolved", "rejected",
-                         "reopened", "closed")
+ESCALATED_ALERTS = (AlertKind.RESPONSE_OVERDUE, AlertKind.RESOLVE_OVERDUE,
+                    AlertKind.RESOLVE_BADLY_OVERDUE)
+
+
+def compose(message) -> list[tuple[str, str]]:
+    """The (phone, text) pairs one outbox message owes; none when the complaint is gone
+    or nobody has a phone. Only ids travel through the broker, never a phone number."""
+    complaint = complaint_for_notice(message.complaint_id)
+    if complaint is None:
+        return []
+    if message.kind == OutboxKind.RESIDENT_NOTICE:
+        return resident_notice(complaint, message.event)
+    return handler_alert(complaint, message.event)
+
+
+def resident_notice(complaint, kind: str) -> list[tuple[str, str]]:
+    """The resident is texted about ``kind`` of event."""
+    if not complaint.reporter_phone:
+        return []
+    return [(complaint.reporter_phone, resident_message(complaint, kind))]
+
+
+def handler_alert(complaint, kind: str) -> list[tuple[str, str]]:
+    """The handler is told about a deadline; once overdue, the community too."""
+    phones = {handler_phone(complaint)}
+    if kind in ESCALATED_ALERTS:
+        phones.add(complaint.compound.community.phone)
+    phones.discard("")
+    message = handler_message(complaint, AlertKind(kind).label)
+    return [(phone, message) for phone in sorted(phones)]

@@ -10,18 +10,26 @@ again. ``deliver`` locks the row and skips it once sent, so a message queued twi
 Retention: ``purge_sent`` (the daily beat task ``complaints.tasks.purge_sent_outbox``)
 deletes the messages sent more than ``OUTBOX_RETENTION_DAYS`` ago; a message not yet
 sent (pending, or failing and retried) is never deleted, however old.
+
+The outbox only queues and delivers: what a message says and to whom is
+``notifications.compose``. The delivery task lives here, next to what it runs, so the
+services that enqueue (services → outbox) and the tasks that sweep (tasks → services,
+outbox) import each other in one direction only.
 """
 
 import datetime
 import logging
 from functools import partial
 
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AlertKind, OutboxKind, OutboxMessage
+from . import notifications
+from .models import OutboxMessage
+from .notifications import NotificationError
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +47,6 @@ def enqueue(*, kind: str, complaint_id: int, event: str) -> OutboxMessage:
 
 def queue(message_id: int) -> bool:
     """Hand one message to the broker; False (logged, row left unsent) when it is down."""
-    from .tasks import deliver_outbox_message
-
     try:
         # retry=False: fail fast when the broker is down; the flush takes it up later.
         deliver_outbox_message.apply_async((message_id,), retry=False)
@@ -90,8 +96,6 @@ def deliver(message_id: int) -> bool:
     for each other and the second finds it sent. A failed send (``NotificationError``)
     is counted on the row and raised for the task to retry.
     """
-    from .notifications import NotificationError
-
     with transaction.atomic():
         message = (OutboxMessage.objects.select_for_update()
                    .filter(pk=message_id, sent_at__isnull=True).first())
@@ -99,7 +103,10 @@ def deliver(message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            _send(message)
+            texts = notifications.compose(message)
+            notifier = notifications.get_notifier() if texts else None
+            for phone, text in texts:
+                notifier.send(phone=phone, message=text)
         except NotificationError as exc:
             error = str(exc)[:300]
         else:
@@ -112,41 +119,11 @@ def deliver(message_id: int) -> bool:
     raise NotificationError(error)
 
 
-def _send(message: OutboxMessage) -> None:
-    if message.kind == OutboxKind.RESIDENT_NOTICE:
-        send_resident_notice(message.complaint_id, message.event)
-    else:
-        send_handler_alert(message.complaint_id, message.event)
-
-
-def send_resident_notice(complaint_id: int, kind: str) -> bool:
-    """Text the resident about ``kind`` of event. Only ids travel through the broker,
-    never a phone number."""
-    from .notifications import get_notifier, resident_message
-    from .selectors import complaint_for_notice
-
-    complaint = complaint_for_notice(complaint_id)
-    if complaint is None or not complaint.reporter_phone:
-        return False
-    get_notifier().send(phone=complaint.reporter_phone, message=resident_message(complaint, kind))
-    return True
-
-
-def send_handler_alert(complaint_id: int, kind: str) -> bool:
-    """Tell the handler (or the unit a complaint was escalated to) about a deadline."""
-    from .notifications import get_notifier, handler_message
-    from .selectors import complaint_for_notice, handler_phone
-
-    complaint = complaint_for_notice(complaint_id)
-    if complaint is None:
-        return False
-    phones = {handler_phone(complaint)}
-    if kind in (AlertKind.RESPONSE_OVERDUE, AlertKind.RESOLVE_OVERDUE,
-                AlertKind.RESOLVE_BADLY_OVERDUE):
-        phones.add(complaint.compound.community.phone)  # escalated: the community too
-    phones.discard("")
-    message = handler_message(complaint, AlertKind(kind).label)
-    notifier = get_notifier()
-    for phone in sorted(phones):
-        notifier.send(phone=phone, message=message)
-    return bool(phones)
+# The name it had when it lived in tasks.py: messages already queued keep their worker.
+@shared_task(name="complaints.tasks.deliver_outbox_message",
+             autoretry_for=(NotificationError,), retry_backoff=30, retry_backoff_max=1800,
+             retry_jitter=True, max_retries=6, acks_late=True)
+def deliver_outbox_message(message_id: int) -> bool:
+    """Send one outbox message (once: the row is locked and skipped when sent); retried
+    with backoff when the gateway fails."""
+    return deliver(message_id)

@@ -5,11 +5,13 @@ import hmac
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, StaffRole
 from core.validators import normalise_phone
 
+from . import lifecycle
 from .models import (
     OPEN_STATUSES,
     Category,
@@ -19,7 +21,6 @@ from .models import (
     HandlerKind,
     Status,
 )
-from .services import ALLOWED_FROM, can_act
 
 NEAR_DEADLINE = datetime.timedelta(hours=24)
 COMPOUND_SEARCH_IDS = 300  # compounds matched by name before the queue filters by id
@@ -155,11 +156,9 @@ def public_timeline(complaint) -> list[ComplaintEvent]:
 
 def role_label(code: str) -> str:
     """What the resident sees instead of a member of staff's name."""
-    from django.utils.translation import gettext as _
-
-    if code == "resident":
+    if code == lifecycle.RESIDENT:
         return _("You")
-    if code == "system":
+    if code == lifecycle.SYSTEM:
         return _("System")
     if code == "admin":
         return _("Platform administrator")
@@ -194,7 +193,7 @@ def leaf_categories() -> QuerySet[Category]:
 
 
 def available_actions(*, complaint, user) -> list[str]:
-    return [action for action in ALLOWED_FROM if can_act(user, complaint, action)]
+    return lifecycle.available_actions(user, complaint)
 
 
 def compound_choices(*, user) -> QuerySet[Compound]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from communities.audit import record_pii_view, user_place
 from communities.forms import CompoundSearchForm
 from communities.models import Compound
 from communities.selectors import (
@@ -24,8 +25,9 @@ from communities.selectors import (
 )
 from core.errors import ApplicationError
 from core.exports import xlsx_response
+from core.validators import mask_phone
 
-from . import ratelimit, selectors, services
+from . import lifecycle, ratelimit, selectors, services
 from .forms import (
     ActionForm,
     ComplaintLogForm,
@@ -34,7 +36,7 @@ from .forms import (
     QueueFilterForm,
     TrackForm,
 )
-from .models import ComplaintPhoto
+from .models import Complaint, ComplaintPhoto
 from .pagination import keyset_page
 from .reply_templates import templates_for
 
@@ -163,8 +165,6 @@ def complaint_similar(request):
 
 @never_cache
 def complaint_receipt(request):
-    from .models import Complaint
-
     pk = request.session.get(SESSION_RECEIPT)
     complaint = Complaint.objects.select_related("category__parent", "compound").filter(
         pk=pk
@@ -200,8 +200,6 @@ def track(request):
 
 
 def _tracked_complaint(request, code):
-    from .models import Complaint
-
     complaint = (
         Complaint.objects.select_related("category__parent", "compound", "building")
         .filter(tracking_code=(code or "").upper()).first()
@@ -227,7 +225,7 @@ def _render_track_detail(request, complaint, feedback_form, status=200):
         event.role_label = selectors.role_label(event.actor_role)
     return render(request, "complaints/track_detail.html", {
         "complaint": complaint, "events": events,
-        "feedback_open": services.feedback_open(complaint),
+        "feedback_open": lifecycle.feedback_open(complaint),
         "feedback_form": feedback_form,
     }, status=status)
 
@@ -241,10 +239,9 @@ def track_feedback(request, code):
     if form.is_valid():
         try:
             services.complaint_record_feedback(
-                complaint_id=complaint.pk, resolved=form.cleaned_data["resolved"],
+                complaint_id=complaint.pk, version=form.cleaned_data.get("version"),
+                note=form.cleaned_data["comment"], resolved=form.cleaned_data["resolved"],
                 satisfaction=form.cleaned_data["satisfaction"],
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data.get("version"),
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -293,7 +290,7 @@ def queue(request):
     page = keyset_page(complaints, request.GET)
     return render(request, "complaints/queue.html", {
         "filter_form": form, "page": page,
-        "can_log": request.user.has_perm(services.LOG),
+        "can_log": request.user.has_perm(lifecycle.LOG),
     })
 
 
@@ -304,11 +301,7 @@ def queue_export(request):
     _form, filters = _queue_filters(request)
     complaints = selectors.complaint_queue(user=request.user, filters=filters)
     show_pii = can_view_pii(request.user)
-    from core.validators import mask_phone
-
     if show_pii:
-        from communities.audit import record_pii_view, user_place
-
         record_pii_view(request=request, object_type="complaints.complaint", exported=True,
                         place=user_place(request.user), fields=("reporter_phone",))
 
@@ -336,7 +329,7 @@ def queue_export(request):
 @never_cache
 @login_required
 def log_request(request):
-    if not request.user.has_perm(services.LOG):
+    if not request.user.has_perm(lifecycle.LOG):
         raise Http404
     form = ComplaintLogForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -373,14 +366,12 @@ def _detail_context(request, complaint, bound_action=None, bound_form=None):
     for event in events:
         event.role_label = selectors.role_label(event.actor_role)
     if can_view_pii(request.user) and complaint.reporter_phone:
-        from communities.audit import record_pii_view
-
         record_pii_view(request=request, obj=complaint, fields=("reporter_phone",))
     return {
         "complaint": complaint,
         "phone": display_phone(request.user, complaint.reporter_phone),
         "events": events,
-        "actions": [(a, forms[a], templates_for(a)) for a in actions],
+        "actions": [(lifecycle.TRANSITIONS[a], forms[a], templates_for(a)) for a in actions],
         "now": timezone.now(),
         "overdue": complaint.is_overdue(timezone.now()),
     }
@@ -394,37 +385,12 @@ def detail(request, pk):
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
 
 
-ACTION_SERVICES = {
-    "accept": lambda c, u, d, v: services.complaint_accept(
-        complaint_id=c, actor=u, note=d["note"], expected_version=v),
-    "dispatch": lambda c, u, d, v: services.complaint_dispatch(
-        complaint_id=c, actor=u, target=d["target"], note=d["note"], expected_version=v),
-    "start": lambda c, u, d, v: services.complaint_start(
-        complaint_id=c, actor=u, note=d["note"], expected_version=v),
-    "progress": lambda c, u, d, v: services.complaint_add_progress(
-        complaint_id=c, actor=u, note=d["note"], expected_version=v),
-    "resolve": lambda c, u, d, v: services.complaint_resolve(
-        complaint_id=c, actor=u, note=d["note"], photos=d["photos"], expected_version=v),
-    "close": lambda c, u, d, v: services.complaint_close(
-        complaint_id=c, actor=u, note=d["note"], expected_version=v),
-    "reject": lambda c, u, d, v: services.complaint_reject(
-        complaint_id=c, actor=u, reason=d["note"], expected_version=v),
-    "duplicate": lambda c, u, d, v: services.complaint_mark_duplicate(
-        complaint_id=c, actor=u, duplicate_of=d["duplicate_of"], note=d["note"],
-        expected_version=v),
-    "reopen": lambda c, u, d, v: services.complaint_reopen(
-        complaint_id=c, actor=u, note=d["note"], expected_version=v),
-    "feedback": lambda c, u, d, v: services.complaint_record_feedback(
-        complaint_id=c, actor=u, resolved=d["resolved"], satisfaction=d["satisfaction"],
-        comment=d["note"], expected_version=v),
-}
-
-
 @require_POST
 @login_required
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def act(request, pk, action):
-    if action not in ACTION_SERVICES:
+    """Take one action of ``lifecycle.TRANSITIONS`` (the API dispatches through it too)."""
+    if action not in lifecycle.TRANSITIONS:
         raise Http404
     complaint = selectors.complaint_detail(user=request.user, pk=pk)
     targets = services.dispatch_targets(complaint) if action == "dispatch" else []
@@ -436,7 +402,8 @@ def act(request, pk, action):
                       _detail_context(request, complaint, action, form), status=400)
     data = form.cleaned_data
     try:
-        ACTION_SERVICES[action](complaint.pk, request.user, data, data["version"])
+        services.complaint_transition(action=action, complaint_id=complaint.pk,
+                                      actor=request.user, version=data["version"], data=data)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         complaint = selectors.complaint_detail(user=request.user, pk=pk)

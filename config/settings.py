@@ -192,8 +192,6 @@ OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", 90))
 WORKER_QUEUES = ("celery", "metrics", "notifications")
 CELERY_TASK_ROUTES = {
     "communities.tasks.*": {"queue": "metrics"},
-    "complaints.tasks.send_resident_notification": {"queue": "notifications"},
-    "complaints.tasks.send_handler_alert": {"queue": "notifications"},
     "complaints.tasks.deliver_outbox_message": {"queue": "notifications"},
     "complaints.tasks.flush_outbox": {"queue": "notifications"},
     "complaints.tasks.purge_sent_outbox": {"queue": "notifications"},

@@ -82,7 +82,7 @@ def _apply(w, op, firms, category):
             complaint_services.complaint_accept(complaint_id=complaint.pk, actor=root)
         elif complaint:
             complaint_services.complaint_reject(complaint_id=complaint.pk, actor=root,
-                                                reason="不属实")
+                                                note="不属实")
     elif kind == "disclose":
         compound = w.compounds[op[1]]
         if ServiceContract.objects.filter(compound=compound, status="active").exists():

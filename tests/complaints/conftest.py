@@ -108,7 +108,7 @@ def advance(w, complaint, to: str):
         elif step == "close":
             services.complaint_close(complaint_id=pk, actor=staff)
         elif step == "reject":
-            services.complaint_reject(complaint_id=pk, actor=staff, reason="不属于管理范围")
+            services.complaint_reject(complaint_id=pk, actor=staff, note="不属于管理范围")
         elif step == "reopen":
             services.complaint_reopen(complaint_id=pk, actor=staff, note="回访：仍未修好")
     complaint.refresh_from_db()

@@ -24,7 +24,7 @@ def test_two_staff_at_once_one_wins(postgres, cw):
     def act(call, **kwargs):
         try:
             barrier.wait()
-            call(complaint_id=complaint.pk, actor=staff, expected_version=seen, **kwargs)
+            call(complaint_id=complaint.pk, actor=staff, version=seen, **kwargs)
             outcomes.append("won")
         except ConflictError:
             outcomes.append("conflict")
@@ -33,7 +33,7 @@ def test_two_staff_at_once_one_wins(postgres, cw):
 
     threads = [
         threading.Thread(target=act, args=(services.complaint_accept,)),
-        threading.Thread(target=act, args=(services.complaint_reject,), kwargs={"reason": "无效"}),
+        threading.Thread(target=act, args=(services.complaint_reject,), kwargs={"note": "无效"}),
     ]
     for thread in threads:
         thread.start()

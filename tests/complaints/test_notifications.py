@@ -9,8 +9,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from complaints import outbox
+from complaints.models import OutboxKind
 from complaints.notifications import NotificationError, SmsGatewayNotifier
-from complaints.tasks import send_resident_notification
+from complaints.tasks import deliver_outbox_message
 
 from .conftest import PHONE, advance, make_complaint
 
@@ -91,25 +93,30 @@ def test_task_retries_then_succeeds(cw, settings, gateway, worker_like_retries):
     settings.NOTIFIER_BACKEND = "complaints.notifications.SmsGatewayNotifier"
     settings.SMS_GATEWAY_URL = gateway["url"]
     complaint = make_complaint(cw)
+    message = outbox.enqueue(kind=OutboxKind.RESIDENT_NOTICE, complaint_id=complaint.pk,
+                             event="accepted")
     gateway["requests"].clear()
     gateway["queue"] = [503, 500]  # two failures, then 200
-    result = send_resident_notification.apply(args=[complaint.pk, "accepted"])
+    result = deliver_outbox_message.apply(args=[message.pk])
     assert result.successful() and result.result is True
     assert len(gateway["requests"]) == 3  # retried twice, then delivered
-    assert NotificationError in send_resident_notification.autoretry_for
+    assert "已受理" in gateway["requests"][-1]["body"]["message"]
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 3
+    assert NotificationError in deliver_outbox_message.autoretry_for
 
 
 def test_a_failing_notifier_never_undoes_the_change(cw, settings, client):
     settings.NOTIFIER_BACKEND = "complaints.notifications.SmsGatewayNotifier"
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/unreachable"
-    send_resident_notification.max_retries, saved = 0, send_resident_notification.max_retries
+    deliver_outbox_message.max_retries, saved = 0, deliver_outbox_message.max_retries
     try:
         complaint = make_complaint(cw)
         client.force_login(cw.users["community_staff"])
         response = client.post(f"/staff/complaints/{complaint.pk}/accept/",
                                {"version": complaint.version})
     finally:
-        send_resident_notification.max_retries = saved
+        deliver_outbox_message.max_retries = saved
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == "accepted"

@@ -46,7 +46,7 @@ def _call(w, action, complaint, original=None, admin=False):
     if action == "close":
         return services.complaint_close(complaint_id=pk, actor=staff)
     if action == "reject":
-        return services.complaint_reject(complaint_id=pk, actor=staff, reason="无效")
+        return services.complaint_reject(complaint_id=pk, actor=staff, note="无效")
     if action == "duplicate":
         return services.complaint_mark_duplicate(complaint_id=pk, actor=staff,
                                                  duplicate_of=original.tracking_code)
@@ -98,7 +98,7 @@ def test_roles_without_the_right_are_refused(cw, role, action):
         advance(cw, complaint, "accepted")
     call = {"accept": services.complaint_accept, "reject": services.complaint_reject,
             "dispatch": services.complaint_dispatch}[action]
-    kwargs = {"reject": {"reason": "x"}, "dispatch": {"target": "community"}}.get(action, {})
+    kwargs = {"reject": {"note": "x"}, "dispatch": {"target": "community"}}.get(action, {})
     with pytest.raises(ApplicationError) as excinfo:
         call(complaint_id=complaint.pk, actor=cw.users[role], **kwargs)
     assert excinfo.value.status_code in (403, 404)
@@ -147,10 +147,10 @@ def test_stale_version_gets_a_conflict_and_nothing_is_lost(cw):
     complaint = make_complaint(cw)
     seen = complaint.version
     staff = cw.users["community_staff"]
-    services.complaint_accept(complaint_id=complaint.pk, actor=staff, expected_version=seen)
+    services.complaint_accept(complaint_id=complaint.pk, actor=staff, version=seen)
     with pytest.raises(ConflictError) as excinfo:
-        services.complaint_reject(complaint_id=complaint.pk, actor=staff, reason="无效",
-                                  expected_version=seen)
+        services.complaint_reject(complaint_id=complaint.pk, actor=staff, note="无效",
+                                  version=seen)
     assert excinfo.value.status_code == 409
     assert "其他人" in str(excinfo.value.message)
     complaint.refresh_from_db()
