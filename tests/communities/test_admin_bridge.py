@@ -3,7 +3,6 @@ was typed (nothing written), a valid form is saved by the service."""
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -13,7 +12,6 @@ from communities import services
 from communities.models import (
     AuditAction,
     AuditEvent,
-    Building,
     City,
     Community,
     Compound,
@@ -27,7 +25,6 @@ from communities.models import (
     ServiceSite,
     StaffAssignment,
     Street,
-    VulnerableResident,
 )
 from tests.factories import UserFactory
 
@@ -163,3 +160,109 @@ def test_grid(root, world):
     saved(post(root, "grid", {"community": community.pk, "name": "第9网格",
                               "duty_types": ["party_building"], "buildings": [own.pk]}))
     assert list(Grid.objects.get(name="第9网格").buildings.all()) == [own]
+
+
+# -- staff, grid workers, vulnerable residents and their patrols, service sites ----------
+
+def test_staff_assignment(root, world):
+    user = UserFactory(username="new_staff", is_staff=True)
+    data = {"user": user.pk, "role": "community_staff", "title": "社区书记"}
+    refused(post(root, "staffassignment", data), "请选择该角色所管辖的单位", "社区书记")
+    assert not StaffAssignment.objects.filter(user=user).exists()
+    saved(post(root, "staffassignment", {**data, "community": world.communities["A1a-c"].pk}))
+    assert AuditEvent.objects.filter(action=AuditAction.ASSIGNMENT_CREATED,
+                                     actor=world.users["superuser"]).exists()
+
+
+def test_grid_worker(root, world, monkeypatch):
+    data = {"grid": world.grids["A1a-c-g"].pk, "name": "赵网格", "phone": "123",
+            "role": "full_time"}
+    refused(post(root, "gridworker", data), "请输入有效的手机号", "赵网格")
+    assert not GridWorker.objects.exists()
+    calls = spy(monkeypatch, "grid_worker_create")
+    saved(post(root, "gridworker", {**data, "phone": "13900001111"}))
+    assert calls and GridWorker.objects.get().name == "赵网格"
+
+
+@pytest.fixture
+def resident(world):
+    return services.vulnerable_resident_create(
+        grid=world.grids["A1a-c-g"], name="孙老人", address="1号楼101", group="elderly_alone",
+        registered_on=datetime.date(2025, 3, 1),
+    )
+
+
+def test_vulnerable_resident(root, world, resident, monkeypatch):
+    data = {"grid": resident.grid_id, "name": "孙老人", "phone": "", "address": "1号楼101",
+            "group": "elderly_alone", "note": "", "registered_on": "2025-03-01",
+            "left_on": "2025-02-01"}
+    refused(post(root, "vulnerableresident", data, resident), "退出日期不能早于登记日期",
+            "2025-02-01")
+    resident.refresh_from_db()
+    assert resident.left_on is None
+    calls = spy(monkeypatch, "vulnerable_resident_update")
+    saved(post(root, "vulnerableresident", {**data, "left_on": "2025-09-01"}, resident))
+    resident.refresh_from_db()
+    assert calls and resident.left_on == datetime.date(2025, 9, 1)
+
+
+def test_patrol_visit_before_registration_is_refused(root, world, resident):
+    data = {"resident": resident.pk, "visited_at_0": "2025-01-05", "visited_at_1": "09:30:00",
+            "visitor_name": "巡访员甲", "condition": "良好"}
+    refused(post(root, "patrolvisit", data), "该居民在当天不在巡访名单内", "巡访员甲")
+    assert not PatrolVisit.objects.exists()
+    saved(post(root, "patrolvisit", {**data, "visited_at_0": "2025-04-05"}))
+    visit = PatrolVisit.objects.get()
+    # The service works out the local day and half-day, and who recorded it.
+    assert (visit.visit_date, visit.half_day) == (datetime.date(2025, 4, 5), "am")
+    assert visit.recorded_by == world.users["superuser"]
+
+
+@pytest.fixture
+def site(world):
+    return services.service_site_create(community=world.communities["A1a-c"], name="会客厅",
+                                        kind="resident_lounge")
+
+
+def site_data(world, **over):
+    return {"community": world.communities["A1a-c"].pk, "name": "新会客厅",
+            "kind": "resident_lounge", "address": "", "opening_hours": "",
+            "rooms-TOTAL_FORMS": "1", "rooms-INITIAL_FORMS": "0", "rooms-MIN_NUM_FORMS": "0",
+            "rooms-MAX_NUM_FORMS": "1000", "rooms-0-kind": "culture_health",
+            "rooms-0-name": "书屋", **over}
+
+
+def test_service_site(root, world):
+    foreign = world.compounds["A1b-c-p"]
+    refused(post(root, "servicesite", site_data(world, compound=foreign.pk)),
+            "该小区不属于服务站点所在社区", "新会客厅")
+    assert not ServiceSite.objects.filter(name="新会客厅").exists()
+    saved(post(root, "servicesite", site_data(world)))
+    site = ServiceSite.objects.get(name="新会客厅")
+    assert list(FunctionRoom.objects.filter(site=site).values_list("name", flat=True)) == ["书屋"]
+
+
+def test_service_record_in_the_future_is_refused(root, world, site):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+    data = {"site": site.pk, "kind": "policy_advice", "served_at_0": tomorrow.isoformat(),
+            "served_at_1": "10:00:00", "visitors": 3, "note": "政策咨询"}
+    refused(post(root, "servicerecord", data), "不能登记未来时间的服务", "政策咨询")
+    assert not ServiceRecord.objects.exists()
+    saved(post(root, "servicerecord", {**data, "served_at_0": "2025-06-01"}))
+    assert ServiceRecord.objects.get().service_date == datetime.date(2025, 6, 1)
+
+
+def test_nothing_is_deleted_in_the_admin(root, world):
+    response = root.get(reverse("admin:communities_compound_delete",
+                                args=[world.compounds["A1a-c-p"].pk]))
+    assert response.status_code == 403
+    assert Compound.objects.filter(pk=world.compounds["A1a-c-p"].pk).exists()
+
+
+def test_a_scoped_user_gets_the_refusal_on_the_form(client, world):
+    """Community staff register a household: the same refusal, the same form."""
+    client.force_login(world.users["community_staff"])
+    response = post(client, "household",
+                    household_data(world, world.buildings["A1a-c-p-b1"], floor_area="-1"))
+    refused(response, "大于或等于0", "王五")
+    assert not Household.objects.filter(owner_name="王五").exists()
