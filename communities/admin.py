@@ -177,7 +177,7 @@ class HouseholdAdmin(ServiceAdmin, ScopedAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return ["compound", *readonly] if obj else readonly
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_household(building=data["building"],
                                  compound=obj.compound if obj else data["compound"])
 
@@ -215,7 +215,7 @@ class GridAdmin(ServiceAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["community"] if obj else []
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_grid_buildings(community=obj.community if obj else data["community"],
                                       buildings=list(data.get("buildings") or []))
 
@@ -276,7 +276,7 @@ class StaffAssignmentAdmin(ServiceAdmin, ScopedAdmin):
         field = services.ROLE_NODE_FIELD[services.StaffRole(data["role"])]
         return data.get(field)
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_staff_assignment(role=data["role"], node=self._node(data))
 
     def write(self, request, form, obj):
@@ -319,7 +319,7 @@ class VulnerableResidentAdmin(ServiceAdmin, ScopedAdmin):
     address_masked = _masked_with(mask_address, "address", _("address"))
     fields = ["grid", "name", "phone", "address", "group", "note", "registered_on", "left_on"]
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_vulnerable_resident(registered_on=data.get("registered_on"),
                                            left_on=data.get("left_on"))
 
@@ -350,7 +350,7 @@ class PatrolVisitAdmin(ServiceAdmin, ScopedAdmin):
         # A patrol record is a ledger entry: it is added, never rewritten.
         return False
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_patrol_visit(actor=request.user, resident=data["resident"],
                                     visited_at=data["visited_at"])
 
@@ -382,7 +382,7 @@ class ServiceSiteAdmin(ServiceAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["community"] if obj else []
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_service_site(community=obj.community if obj else data["community"],
                                     compound=data.get("compound"), grid=data.get("grid"))
 
@@ -410,7 +410,7 @@ class ServiceRecordAdmin(ServiceAdmin, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_service_record(actor=request.user, site=data["site"],
                                       served_at=data["served_at"])
 

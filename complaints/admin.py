@@ -34,7 +34,7 @@ class CategoryAdmin(ServiceAdmin, admin.ModelAdmin):
     fields = ["parent", "code", "name", "description", "hours_to_respond", "days_to_resolve",
               "default_handler", "is_active", "order"]
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         configuration.check_category(parent=data.get("parent"), category=obj)
 
     def write(self, request, form, obj):

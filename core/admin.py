@@ -36,7 +36,7 @@ def changed_values(form) -> dict:
 class ServiceAdmin:
     """The one bridge between an admin and the services (put it before ``ScopedAdmin``).
 
-    - ``check(request, data, obj)`` runs the services' pure ``check_*`` functions on the
+    - ``check_input(request, data, obj)`` runs the services' pure ``check_*`` functions on the
       form's cleaned data from the form's ``clean()``: a refusal appears next to the
       user's input, which the form keeps. Nothing is written while validating.
     - ``write(request, form, obj)`` calls the service (``obj`` is None when adding) and
@@ -48,7 +48,7 @@ class ServiceAdmin:
       ``has_delete_permission`` and ``delete_model``).
     """
 
-    def check(self, request, data: dict, obj) -> None:
+    def check_input(self, request, data: dict, obj) -> None:
         """Raise ApplicationError (or ValidationError) for data the service would refuse."""
 
     def write(self, request, form, obj):
@@ -69,7 +69,7 @@ class ServiceAdmin:
                     add_service_error(self, refusal)
                 elif not self.errors:
                     try:
-                        model_admin.check(request, data, obj)
+                        model_admin.check_input(request, data, obj)
                     except (ApplicationError, ValidationError) as error:
                         add_service_error(self, error)
                 return data

@@ -67,7 +67,7 @@ class PartyMemberAdmin(ServiceAdmin, ScopedAdmin):
     phone_masked = masked("phone", _("phone"))
     autocomplete_fields = ["organization", "households"]
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         organization = data.get("organization") or (obj.organization if obj else None)
         if organization is not None:
             services.check_party_member(
@@ -135,7 +135,7 @@ class JointMeetingAdmin(ServiceAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["community"] if obj else []
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_joint_meeting(
             actor=request.user, community=obj.community if obj else data["community"],
             kind=data["kind"], held_at=data["held_at"],
@@ -178,7 +178,7 @@ class ActionItemAdmin(ServiceAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["meeting"] if obj else []
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_action_item(
             meeting=obj.meeting if obj else data["meeting"], due_date=data.get("due_date"),
             compounds=list(data.get("compounds") or []),
@@ -242,7 +242,7 @@ class DemonstrationPointAdmin(ServiceAdmin, ScopedAdmin):
         return ["community", "organization", "year", "goals", "status", "round",
                 "approved_on"]
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         if obj is None:
             services.check_demonstration_point_apply(
                 actor=request.user, organization=data["organization"],
@@ -280,7 +280,7 @@ class DemonstrationAssessmentAdmin(ServiceAdmin, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_demonstration_assessment(actor=request.user, point=data["point"],
                                                 year=data["year"])
 
@@ -332,7 +332,7 @@ class FundAllocationAdmin(ServiceAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["community", "year"] if obj else []
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         if obj is not None and "amount" in data:
             services.check_fund_allocation_amount(allocation=obj, amount=data["amount"])
 
@@ -355,7 +355,7 @@ class FundSpendingAdmin(ServiceAdmin, ScopedAdmin):
         # Spending is a ledger: a wrong entry is corrected by a new one, never edited.
         return False
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_fund_spend(actor=request.user, allocation=data["allocation"],
                                   amount=data["amount"], spent_on=data["spent_on"])
 

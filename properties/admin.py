@@ -68,7 +68,7 @@ class ServiceContractAdmin(ServiceAdmin, ScopedAdmin):
             readonly.append("end_date")
         return readonly
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         if obj is None:
             services.check_contract_start(compound=data["compound"], firm=data.get("firm"),
                                           mode=data["mode"], start_date=data["start_date"])
@@ -127,7 +127,7 @@ class FeeBillAdmin(ServiceAdmin, ScopedAdmin):
             return []
         return ["household", "period_start", "period_end", "amount_due"]
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         if obj is not None:
             services.check_fee_bill_waiver(bill=obj, amount_waived=data.get("amount_waived"))
 
@@ -170,7 +170,7 @@ class PaymentAdmin(ServiceAdmin, ScopedAdmin):
             readonly.append("void_reason")
         return readonly
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         if obj is None:
             services.check_payment(bill=data["bill"], amount=data["amount"])
         else:
@@ -248,7 +248,7 @@ class DisclosureAdmin(ServiceAdmin, ScopedAdmin):
             return ["compound", "item", "title", "text", "attachment", "valid_until"]
         return self.get_readonly_fields(request, obj)
 
-    def check(self, request, data, obj):
+    def check_input(self, request, data, obj):
         services.check_disclosure(compound=data["compound"], actor=request.user)
 
     def write(self, request, form, obj):

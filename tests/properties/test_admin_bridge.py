@@ -188,7 +188,7 @@ def test_a_refusal_at_save_time_comes_back_on_the_form(root, fw, bill, monkeypat
     """A rule the form's check did not see (here the check is switched off, as when
     another payment lands between the check and the save) is refused by the service at
     save time: the form is shown again with the message and the input, nothing written."""
-    monkeypatch.setattr(PaymentAdmin, "check", lambda self, request, data, obj: None)
+    monkeypatch.setattr(PaymentAdmin, "check_input", lambda self, request, data, obj: None)
     data = {"bill": bill.pk, "amount": "31.00", "paid_at_0": "2026-04-05",
             "paid_at_1": "10:00:00", "channel": "cash", "receipt_no": "E-2"}
     refused(post(root, "payment", data), "超过", "E-2")
