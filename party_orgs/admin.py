@@ -45,7 +45,7 @@ class PartyOrganizationAdmin(ServiceAdmin, ScopedAdmin):
         if obj is None:
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("path", "depth")}
             return services.party_org_create(user=request.user, **data)
-        return services.party_org_update(user=request.user, org=obj, **changed_values(form))
+        return services.party_org_update(actor=request.user, org=obj, **changed_values(form))
 
 
 class PartyMemberForm(forms.ModelForm):
@@ -84,7 +84,7 @@ class PartyMemberAdmin(ServiceAdmin, ScopedAdmin):
         changes = changed_values(form)
         households = changes.pop("households", None)
         return services.party_member_update(
-            user=request.user, member=obj, **changes,
+            actor=request.user, member=obj, **changes,
             households=list(households) if households is not None else None,
         )
 
@@ -158,7 +158,7 @@ class JointMeetingAdmin(ServiceAdmin, ScopedAdmin):
         for relation in ("compounds", "organizations"):
             if relation in changes:
                 changes[relation] = list(changes[relation])
-        return services.joint_meeting_update(user=request.user, meeting=obj, **changes)
+        return services.joint_meeting_update(actor=request.user, meeting=obj, **changes)
 
 
 @admin.register(ActionItem)
@@ -198,7 +198,7 @@ class ActionItemAdmin(ServiceAdmin, ScopedAdmin):
         changes.pop("done_on", None)
         compounds = changes.pop("compounds", None)
         item = services.action_item_update(
-            user=request.user, item=obj, **changes,
+            actor=request.user, item=obj, **changes,
             compounds=list(compounds) if compounds is not None else None,
         )
         if status_changed:
@@ -252,7 +252,7 @@ class DemonstrationPointAdmin(ServiceAdmin, ScopedAdmin):
     def write(self, request, form, obj):
         if obj is None:
             return services.demonstration_point_apply(user=request.user, **form.cleaned_data)
-        return services.demonstration_point_update(user=request.user, point=obj,
+        return services.demonstration_point_update(actor=request.user, point=obj,
                                                    **changed_values(form))
 
 
@@ -307,7 +307,7 @@ class ListItemAdmin(ServiceAdmin, ScopedAdmin):
     def write(self, request, form, obj):
         if obj is None:
             return services.list_item_create(user=request.user, **form.cleaned_data)
-        return services.list_item_update(user=request.user, item=obj, **changed_values(form))
+        return services.list_item_update(actor=request.user, item=obj, **changed_values(form))
 
 
 class FundSpendingInline(admin.TabularInline):
@@ -339,7 +339,7 @@ class FundAllocationAdmin(ServiceAdmin, ScopedAdmin):
     def write(self, request, form, obj):
         if obj is None:
             return services.fund_allocation_create(user=request.user, **form.cleaned_data)
-        return services.fund_allocation_update(user=request.user, allocation=obj,
+        return services.fund_allocation_update(actor=request.user, allocation=obj,
                                                **changed_values(form))
 
 

@@ -143,16 +143,16 @@ def _apply_changes(obj, changes: dict, allowed: set[str]):
 
 
 @transaction.atomic
-def party_org_update(*, user=None, org: PartyOrganization, parent=..., **changes):
+def party_org_update(*, actor=None, org: PartyOrganization, parent=..., **changes):
     """Correct an organisation's particulars; a new ``parent`` moves its subtree."""
     org = PartyOrganization.objects.select_for_update().get(pk=org.pk)
-    _require_in_scope(user, org)
+    _require_in_scope(actor, org)
     _apply_changes(org, changes, {
         "name", "kind", "unit_type", "community", "compound", "grid", "building", "firm",
         "unit_name", "secretary_name", "founded_on",
     })
     if parent is not ...:
-        org = party_org_move(user=user, org=org, parent=parent)
+        org = party_org_move(user=actor, org=org, parent=parent)
     return org
 
 
@@ -197,12 +197,12 @@ def party_member_create(
 
 
 @transaction.atomic
-def party_member_update(*, user=None, member: PartyMember, households=None,
+def party_member_update(*, actor=None, member: PartyMember, households=None,
                         **changes) -> PartyMember:
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
-    _require_in_scope(user, member)
+    _require_in_scope(actor, member)
     if "organization" in changes:
-        _require_in_scope(user, changes["organization"])
+        _require_in_scope(actor, changes["organization"])
     _apply_changes(member, changes, {
         "organization", "name", "phone", "role", "joined_on", "is_central_household",
         "model_post", "shows_identity", "public_commitment",
@@ -283,16 +283,16 @@ def joint_meeting_record(
 
 
 @transaction.atomic
-def joint_meeting_update(*, user=None, meeting: JointMeeting, compounds=None,
+def joint_meeting_update(*, actor=None, meeting: JointMeeting, compounds=None,
                          organizations=None, **changes) -> JointMeeting:
     """Correct a recorded meeting (its community stays)."""
     meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
-    _require_in_scope(user, meeting)
+    _require_in_scope(actor, meeting)
     compounds = list(meeting.compounds.all()) if compounds is None else list(compounds)
     organizations = (list(meeting.organizations.all()) if organizations is None
                      else list(organizations))
     check_joint_meeting(
-        actor=user, community=meeting.community, kind=changes.get("kind", meeting.kind),
+        actor=actor, community=meeting.community, kind=changes.get("kind", meeting.kind),
         held_at=changes.get("held_at", meeting.held_at), compounds=compounds,
         organizations=organizations,
     )
@@ -333,11 +333,11 @@ def action_item_add(
 
 
 @transaction.atomic
-def action_item_update(*, user=None, item: ActionItem, compounds=None,
+def action_item_update(*, actor=None, item: ActionItem, compounds=None,
                        **changes) -> ActionItem:
     """Correct a decision's text, owner or due date (its status: ``action_item_set_status``)."""
     item = ActionItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    _require_in_scope(user, item)
+    _require_in_scope(actor, item)
     compounds = list(item.compounds.all()) if compounds is None else list(compounds)
     check_action_item(meeting=item.meeting, due_date=changes.get("due_date", item.due_date),
                       compounds=compounds)
@@ -420,12 +420,12 @@ def check_demonstration_point_apply(*, actor, organization: PartyOrganization,
 
 
 @transaction.atomic
-def demonstration_point_update(*, user=None, point: DemonstrationPoint,
+def demonstration_point_update(*, actor=None, point: DemonstrationPoint,
                                **changes) -> DemonstrationPoint:
     """Correct a point's name or cadre (its goals change through a resubmission, its
     status through the review)."""
     point = DemonstrationPoint.objects.select_for_update().get(pk=point.pk)
-    _require_in_scope(user, point)
+    _require_in_scope(actor, point)
     return _apply_changes(point, changes, {"name", "cadre"})
 
 
@@ -633,9 +633,9 @@ def list_item_create(
 
 
 @transaction.atomic
-def list_item_update(*, user=None, item: ListItem, **changes) -> ListItem:
+def list_item_update(*, actor=None, item: ListItem, **changes) -> ListItem:
     item = ListItem.objects.select_for_update().get(pk=item.pk)
-    _require_in_scope(user, item)
+    _require_in_scope(actor, item)
     return _apply_changes(item, changes, {
         "year", "list_kind", "title", "description", "infrastructure", "status", "due_date",
     })
@@ -665,11 +665,11 @@ def fund_allocation_create(
 
 
 @transaction.atomic
-def fund_allocation_update(*, user=None, allocation: FundAllocation,
+def fund_allocation_update(*, actor=None, allocation: FundAllocation,
                            **changes) -> FundAllocation:
     """Correct an allocation; its amount cannot fall below what has been spent from it."""
     allocation = FundAllocation.objects.select_for_update().get(pk=allocation.pk)
-    _require_in_scope(user, allocation)
+    _require_in_scope(actor, allocation)
     if "amount" in changes:
         check_fund_allocation_amount(allocation=allocation, amount=changes["amount"])
     return _apply_changes(allocation, changes, {"kind", "amount", "note"})

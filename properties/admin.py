@@ -88,9 +88,6 @@ class ServiceContractAdmin(ServiceAdmin, ScopedAdmin):
             return obj
         return services.contract_end(contract=obj, end_date=end_date, actor=request.user)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OwnersCommittee)
 class OwnersCommitteeAdmin(ServiceAdmin, ScopedAdmin):
@@ -107,9 +104,6 @@ class OwnersCommitteeAdmin(ServiceAdmin, ScopedAdmin):
         if obj is None:
             return services.owners_committee_create(**form.cleaned_data)
         return services.owners_committee_update(committee=obj, **changed_values(form))
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeeBill)
@@ -137,9 +131,6 @@ class FeeBillAdmin(ServiceAdmin, ScopedAdmin):
         return services.fee_bill_update_waiver(
             bill=obj, amount_waived=form.cleaned_data["amount_waived"]
         )
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)
@@ -185,9 +176,6 @@ class PaymentAdmin(ServiceAdmin, ScopedAdmin):
             )
         return services.payment_void(payment=obj, reason=data["void_reason"],
                                      actor=request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeeImport)
@@ -385,6 +373,3 @@ class RenovationProjectAdmin(ServiceAdmin, ScopedAdmin):
         if "works" in changes:
             changes["works"] = list(changes["works"])
         return services.renovation_project_update(project=obj, **changes)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
