@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from communities import services
 from communities.access.admin import ScopedAdmin, masked
 from communities.models import (
     AuditEvent,
@@ -23,13 +24,7 @@ from communities.models import (
     VulnerableResident,
 )
 from communities.selectors import mask_address, mask_name
-from communities.services import (
-    patrol_visit_record,
-    service_record_create,
-    staff_assignment_create,
-    staff_assignment_end,
-)
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ServiceAdmin, changed_values
 
 admin.site.site_header = _("Red Property governance portal")
 admin.site.site_title = _("Red Property governance portal")
@@ -37,41 +32,76 @@ admin.site.index_title = _("Administration")
 
 
 @admin.register(City)
-class CityAdmin(ScopedAdmin):
+class CityAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
+    fields = ["name", "code"]
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.city_create(actor=request.user, **form.cleaned_data)
+        return services.city_update(actor=request.user, city=obj, **changed_values(form))
 
 
 @admin.register(District)
-class DistrictAdmin(ScopedAdmin):
+class DistrictAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "city"]
     list_filter = ["city"]
     search_fields = ["name"]
     list_select_related = ["city"]
+    fields = ["city", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["city"] if obj else []
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.district_create(actor=request.user, **form.cleaned_data)
+        return services.district_update(actor=request.user, district=obj,
+                                        **changed_values(form))
 
 
 @admin.register(Street)
-class StreetAdmin(ScopedAdmin):
+class StreetAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "district"]
     list_filter = ["district__city", "district"]
     search_fields = ["name", "district__name"]
     list_select_related = ["district"]
+    fields = ["district", "name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["district"] if obj else []
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.street_create(actor=request.user, **form.cleaned_data)
+        return services.street_update(actor=request.user, street=obj, **changed_values(form))
 
 
 @admin.register(Community)
-class CommunityAdmin(ScopedAdmin):
+class CommunityAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "street", "district_name", "phone"]
     list_filter = ["street__district", "street"]
     search_fields = ["name", "street__name"]
     list_select_related = ["street__district"]
+    fields = ["street", "name", "address", "phone"]
 
     @admin.display(description=_("district"), ordering="street__district__name")
     def district_name(self, obj):
         return obj.street.district.name
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["street"] if obj else []
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.community_create(actor=request.user, **form.cleaned_data)
+        return services.community_update(actor=request.user, community=obj,
+                                         **changed_values(form))
+
 
 @admin.register(Compound)
-class CompoundAdmin(ScopedAdmin):
+class CompoundAdmin(ServiceAdmin, ScopedAdmin):
     list_display = [
         "name", "community", "street_name", "management_mode", "declared_households",
         "floor_area", "year_built", "is_old_compound", "three_no",
@@ -82,8 +112,15 @@ class CompoundAdmin(ScopedAdmin):
     ]
     search_fields = ["name", "name_initials", "address", "community__name"]
     list_select_related = ["community__street"]
-    # The mode follows the compound's active service contract (properties services).
-    readonly_fields = ["name_initials", "management_mode", "has_owners_organisation", "three_no"]
+    fields = ["community", "name", "address", "declared_households", "floor_area",
+              "year_built", "is_old_compound", "competent_unit", "latitude", "longitude",
+              "name_initials", "management_mode", "has_owners_organisation", "three_no"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The mode follows the compound's active service contract (properties services),
+        # the owners' organisation its committees.
+        readonly = ["name_initials", "management_mode", "has_owners_organisation", "three_no"]
+        return ["community", *readonly] if obj else readonly
 
     @admin.display(description=_("street"), ordering="community__street__name")
     def street_name(self, obj):
@@ -93,17 +130,40 @@ class CompoundAdmin(ScopedAdmin):
     def three_no(self, obj):
         return obj.is_three_no
 
+    def write(self, request, form, obj):
+        if obj is None:
+            data = form.cleaned_data
+            return services.compound_create(
+                community=data["community"], name=data["name"],
+                declared_households=data["declared_households"],
+                floor_area=data["floor_area"], year_built=data.get("year_built"),
+                is_old_compound=data.get("is_old_compound", False),
+                address=data.get("address", ""), competent_unit=data.get("competent_unit", ""),
+            )
+        return services.compound_update(actor=request.user, compound=obj,
+                                        **changed_values(form))
+
 
 @admin.register(Building)
-class BuildingAdmin(ScopedAdmin):
+class BuildingAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "compound", "floors", "units"]
     list_filter = ["compound__community__street__district", "compound__community__street"]
     search_fields = ["name", "compound__name"]
     list_select_related = ["compound"]
+    fields = ["compound", "name", "floors", "units"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["compound"] if obj else []
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.building_create(**form.cleaned_data)
+        return services.building_update(actor=request.user, building=obj,
+                                        **changed_values(form))
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["__str__", "compound", "owner_name", "phone", "floor_area"]
     list_filter = ["compound__community__street__district", "compound__community__street"]
     search_fields = ["owner_name", "room", "phone", "compound__name", "building__name"]
@@ -111,6 +171,21 @@ class HouseholdAdmin(ScopedAdmin):
     pii_fields = ("phone",)
     phone_masked = masked("phone", _("phone"))
     autocomplete_fields = ["building"]
+    fields = ["compound", "building", "unit", "room", "floor_area", "owner_name", "phone"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return ["compound", *readonly] if obj else readonly
+
+    def check_input(self, request, data, obj):
+        services.check_household(building=data["building"],
+                                 compound=obj.compound if obj else data["compound"])
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.household_create(**form.cleaned_data)
+        return services.household_update(actor=request.user, household=obj,
+                                         **changed_values(form))
 
 
 class GridForm(forms.ModelForm):
@@ -125,7 +200,7 @@ class GridForm(forms.ModelForm):
 
 
 @admin.register(Grid)
-class GridAdmin(ScopedAdmin):
+class GridAdmin(ServiceAdmin, ScopedAdmin):
     form = GridForm
     list_display = ["name", "community", "duties"]
     list_filter = ["community__street__district", "community__street"]
@@ -137,25 +212,55 @@ class GridAdmin(ScopedAdmin):
     def duties(self, obj):
         return obj.get_duty_types_display()
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["community"] if obj else []
+
+    def check_input(self, request, data, obj):
+        services.check_grid_buildings(community=obj.community if obj else data["community"],
+                                      buildings=list(data.get("buildings") or []))
+
+    def write(self, request, form, obj):
+        data = form.cleaned_data
+        if obj is None:
+            return services.grid_create(
+                community=data["community"], name=data["name"],
+                duty_types=list(data.get("duty_types") or []),
+                buildings=list(data.get("buildings") or []),
+            )
+        changes = changed_values(form)
+        buildings = changes.pop("buildings", None)
+        return services.grid_update(
+            actor=request.user, grid=obj,
+            buildings=list(buildings) if buildings is not None else None, **changes,
+        )
+
 
 @admin.register(GridWorker)
-class GridWorkerAdmin(ScopedAdmin):
+class GridWorkerAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "grid", "role", "phone", "is_party_member"]
     list_filter = ["role", "is_party_member", "grid__community__street__district"]
     search_fields = ["name", "grid__name"]
     list_select_related = ["grid__community"]
     pii_fields = ("phone",)
     phone_masked = masked("phone", _("phone"))
+    fields = ["grid", "user", "name", "phone", "role", "is_party_member"]
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return services.grid_worker_create(actor=request.user, **form.cleaned_data)
+        return services.grid_worker_update(actor=request.user, worker=obj,
+                                           **changed_values(form))
 
 
 @admin.register(StaffAssignment)
-class StaffAssignmentAdmin(ScopedAdmin):
+class StaffAssignmentAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["user", "role", "node_display", "title", "started_at", "ended_at"]
     list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "title"]
     list_select_related = ["user", "city", "district", "street", "community", "grid", "firm"]
     autocomplete_fields = ["user"]
     fields = ["user", "role", "city", "district", "street", "community", "grid", "firm", "title"]
+    actions = ["end_assignments"]
 
     @admin.display(description=_("unit"))
     def node_display(self, obj):
@@ -166,40 +271,31 @@ class StaffAssignmentAdmin(ScopedAdmin):
         # so the history of who held which role stays intact.
         return False
 
-    def save_model(self, request, obj, form, change):
-        saved = staff_assignment_create(
-            user=obj.user, role=obj.role, node=obj.node, title=obj.title, actor=request.user
+    @staticmethod
+    def _node(data):
+        field = services.ROLE_NODE_FIELD[services.StaffRole(data["role"])]
+        return data.get(field)
+
+    def check_input(self, request, data, obj):
+        services.check_staff_assignment(role=data["role"], node=self._node(data))
+
+    def write(self, request, form, obj):
+        data = form.cleaned_data
+        return services.staff_assignment_create(
+            user=data["user"], role=data["role"], node=self._node(data),
+            title=data.get("title", ""), actor=request.user,
         )
-        obj.pk = saved.pk
 
     @admin.action(description=_("End the selected assignments"), permissions=["add"])
     def end_assignments(self, request, queryset):
         for assignment in queryset:
-            staff_assignment_end(assignment=assignment, actor=request.user)
-
-    actions = ["end_assignments"]
+            services.staff_assignment_end(assignment=assignment, actor=request.user)
 
 
 # ---------------------------------------------------------------------------
 # Vulnerable residents and patrols (PII: visible only to their grid and community),
 # service sites and service records.
 # ---------------------------------------------------------------------------
-
-
-class _ServiceErrorsAsMessages:
-    """A refusal by a service is shown as a message on the same form, nothing saved."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        from django.contrib import messages
-        from django.http import HttpResponseRedirect
-
-        from core.errors import ApplicationError
-
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 def _masked_with(function, field_name, label):
@@ -212,7 +308,7 @@ def _masked_with(function, field_name, label):
 
 
 @admin.register(VulnerableResident)
-class VulnerableResidentAdmin(ScopedAdmin):
+class VulnerableResidentAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "grid", "group", "phone", "address", "registered_on", "left_on"]
     list_filter = ["group", "grid__community"]
     search_fields = ["name", "phone", "address", "grid__name"]
@@ -221,10 +317,27 @@ class VulnerableResidentAdmin(ScopedAdmin):
     name_masked = _masked_with(mask_name, "name", _("name"))
     phone_masked = masked("phone", _("phone"))
     address_masked = _masked_with(mask_address, "address", _("address"))
+    fields = ["grid", "name", "phone", "address", "group", "note", "registered_on", "left_on"]
+
+    def check_input(self, request, data, obj):
+        services.check_vulnerable_resident(registered_on=data.get("registered_on"),
+                                           left_on=data.get("left_on"))
+
+    def write(self, request, form, obj):
+        if obj is None:
+            data = dict(form.cleaned_data)
+            left_on = data.pop("left_on", None)
+            resident = services.vulnerable_resident_create(user=request.user, **data)
+            if left_on is not None:
+                resident = services.vulnerable_resident_update(
+                    actor=request.user, resident=resident, left_on=left_on)
+            return resident
+        return services.vulnerable_resident_update(actor=request.user, resident=obj,
+                                                   **changed_values(form))
 
 
 @admin.register(PatrolVisit)
-class PatrolVisitAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
+class PatrolVisitAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["resident", "visited_at", "visit_date", "half_day", "visitor_name",
                     "needs_follow_up"]
     list_filter = ["half_day", "needs_follow_up", "resident__grid__community"]
@@ -237,32 +350,56 @@ class PatrolVisitAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
         # A patrol record is a ledger entry: it is added, never rewritten.
         return False
 
-    def save_model(self, request, obj, form, change):
-        saved = patrol_visit_record(
-            user=request.user, resident=obj.resident, visited_at=obj.visited_at,
-            visitor_name=obj.visitor_name, condition=obj.condition,
-            needs_follow_up=obj.needs_follow_up,
-        )
-        obj.pk = saved.pk
+    def check_input(self, request, data, obj):
+        services.check_patrol_visit(actor=request.user, resident=data["resident"],
+                                    visited_at=data["visited_at"])
+
+    def write(self, request, form, obj):
+        return services.patrol_visit_record(user=request.user, **form.cleaned_data)
 
 
 class FunctionRoomInline(admin.TabularInline):
+    """Rooms are added with the site (or later), never rewritten here."""
+
     model = FunctionRoom
     fields = ["kind", "name"]
     extra = 1
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ServiceSite)
-class ServiceSiteAdmin(ScopedAdmin):
+class ServiceSiteAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "kind", "community", "compound", "grid", "opening_hours"]
     list_filter = ["kind", "community__street__district", "community__street"]
     search_fields = ["name", "community__name", "address"]
     list_select_related = ["community", "compound", "grid"]
     inlines = [FunctionRoomInline]
+    fields = ["community", "name", "kind", "compound", "grid", "address", "opening_hours"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["community"] if obj else []
+
+    def check_input(self, request, data, obj):
+        services.check_service_site(community=obj.community if obj else data["community"],
+                                    compound=data.get("compound"), grid=data.get("grid"))
+
+    def write(self, request, form, obj):
+        rooms = [(row["kind"], row.get("name", "")) for row in self.new_inline_rows(request)]
+        if obj is None:
+            return services.service_site_create(user=request.user, rooms=rooms,
+                                                **form.cleaned_data)
+        site = services.service_site_update(actor=request.user, site=obj,
+                                            **changed_values(form))
+        for kind, name in rooms:
+            services.function_room_add(actor=request.user, site=site, kind=kind, name=name)
+        return site
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
+class ServiceRecordAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["site", "kind", "served_at", "service_date", "visitors", "room"]
     list_filter = ["kind", "site__kind", "site__community__street__district"]
     search_fields = ["site__name", "note"]
@@ -273,12 +410,12 @@ class ServiceRecordAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        saved = service_record_create(
-            user=request.user, site=obj.site, kind=obj.kind, served_at=obj.served_at,
-            visitors=obj.visitors, room=obj.room, note=obj.note,
-        )
-        obj.pk = saved.pk
+    def check_input(self, request, data, obj):
+        services.check_service_record(actor=request.user, site=data["site"],
+                                      served_at=data["served_at"])
+
+    def write(self, request, form, obj):
+        return services.service_record_create(user=request.user, **form.cleaned_data)
 
 
 @admin.register(AuditEvent)

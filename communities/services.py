@@ -4,20 +4,30 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.access.scoping import forget_scope
 from communities.models import (
     ROLE_NODE_FIELD,
     Building,
+    City,
     Community,
     Compound,
+    District,
+    FunctionRoom,
     Grid,
+    GridWorker,
     Household,
+    ServiceSite,
     StaffAssignment,
     StaffRole,
+    Street,
+    VulnerableResident,
 )
+from core.errors import ApplicationError
 from core.services import save_validated
 
 
@@ -54,6 +64,15 @@ def building_create(*, compound: Compound, name: str, floors: int = 6, units: in
     return save_validated(Building(compound=compound, name=name, floors=floors, units=units))
 
 
+def check_household(*, building: Building, compound: Compound | None = None) -> None:
+    """A household lives in a building of its own compound."""
+    if compound is not None and building.compound_id != compound.pk:
+        raise ApplicationError(
+            _("The building does not belong to the household's compound."),
+            code="foreign_building", fields=("building",),
+        )
+
+
 @transaction.atomic
 def household_create(
     *,
@@ -66,6 +85,7 @@ def household_create(
     compound: Compound | None = None,
 ) -> Household:
     """Register a household; ``compound``, if given, must be the building's compound."""
+    check_household(building=building, compound=compound)
     household = Household(
         compound=compound or building.compound,
         building=building,
@@ -87,19 +107,28 @@ def grid_create(
     return grid
 
 
-@transaction.atomic
-def grid_set_buildings(*, grid: Grid, buildings) -> Grid:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    buildings = list(buildings)
-    foreign = [b for b in buildings if b.compound.community_id != grid.community_id]
-    if foreign:
+def check_grid_buildings(*, community: Community, buildings) -> None:
+    """A grid covers buildings of its own community only."""
+    if any(b.compound.community_id != community.pk for b in buildings):
         raise ValidationError(
             {"buildings": _("A grid can only cover buildings of its own community.")}
         )
+
+
+@transaction.atomic
+def grid_set_buildings(*, grid: Grid, buildings) -> Grid:
+    buildings = list(buildings)
+    check_grid_buildings(community=grid.community, buildings=buildings)
     grid.buildings.set(buildings)
     return grid
+
+
+def check_staff_assignment(*, role: str, node) -> None:
+    """A role is held over one unit of the hierarchy (or one firm) of the role's level."""
+    field = ROLE_NODE_FIELD[StaffRole(role)]
+    if node is None:
+        raise ApplicationError(_("Choose the unit this role is held over."),
+                               code="node_required", fields=(field,))
 
 
 @transaction.atomic
@@ -110,6 +139,7 @@ def staff_assignment_create(*, user, role: str, node, title: str = "",
 
     from . import audit
 
+    check_staff_assignment(role=role, node=node)
     field = ROLE_NODE_FIELD[StaffRole(role)]
     now = timezone.now()
     previous = list(
@@ -186,7 +216,6 @@ def local_half_day(moment) -> tuple:
 
 def _require_in_scope(user, obj, message):
     from communities.access.scoping import is_in_scope
-    from core.errors import ApplicationError
 
     if user is not None and not is_in_scope(user, obj):
         raise ApplicationError(message, code="out_of_scope", status_code=404)
@@ -210,6 +239,26 @@ def vulnerable_resident_create(
     )
 
 
+def check_patrol_visit(*, actor=None, resident, visited_at) -> None:
+    """A visit of a resident in the actor's area, at a past time within the resident's
+    registration."""
+    _require_in_scope(actor, resident, _("This resident is not in your grid or community."))
+    if visited_at is None or timezone.is_naive(visited_at):
+        raise ApplicationError(_("Give the date and time of the visit."), code="invalid_time",
+                               fields=("visited_at",))
+    if visited_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ApplicationError(_("A visit cannot be recorded in the future."),
+                               code="future_visit", fields=("visited_at",))
+    visit_date, _half_day = local_half_day(visited_at)
+    if visit_date < resident.registered_on or (
+        resident.left_on is not None and visit_date > resident.left_on
+    ):
+        raise ApplicationError(
+            _("The resident was not registered for patrols on that day."),
+            code="not_registered", fields=("visited_at",),
+        )
+
+
 @transaction.atomic
 def patrol_visit_record(
     *, user=None, resident, visited_at, visitor_name: str, condition: str = "",
@@ -217,24 +266,10 @@ def patrol_visit_record(
 ):
     """Record one patrol visit; refused for a resident outside the user's grid/community,
     for a time in the future, or outside the resident's registration."""
-    from django.utils.translation import gettext as _
 
     from communities.models import PatrolVisit
-    from core.errors import ApplicationError
-
-    _require_in_scope(user, resident, _("This resident is not in your grid or community."))
-    if visited_at is None or timezone.is_naive(visited_at):
-        raise ApplicationError(_("Give the date and time of the visit."), code="invalid_time")
-    if visited_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A visit cannot be recorded in the future."),
-                               code="future_visit")
+    check_patrol_visit(actor=user, resident=resident, visited_at=visited_at)
     visit_date, half_day = local_half_day(visited_at)
-    if visit_date < resident.registered_on or (
-        resident.left_on is not None and visit_date > resident.left_on
-    ):
-        raise ApplicationError(
-            _("The resident was not registered for patrols on that day."), code="not_registered"
-        )
     return save_validated(
         PatrolVisit(
             resident=resident, visited_at=visited_at, visit_date=visit_date, half_day=half_day,
@@ -255,6 +290,7 @@ def service_site_create(
     from communities.models import FunctionRoom, ServiceSite
 
     _require_in_scope(user, community, _("This community is not in your area."))
+    check_service_site(community=community, compound=compound, grid=grid)
     site = save_validated(
         ServiceSite(
             community=community, name=name, kind=kind, compound=compound, grid=grid,
@@ -267,22 +303,26 @@ def service_site_create(
     return site
 
 
+def check_service_record(*, actor=None, site, served_at) -> None:
+    """A service at a site in the actor's area, at a past time."""
+    _require_in_scope(actor, site, _("This service site is not in your area."))
+    if served_at is None or timezone.is_naive(served_at):
+        raise ApplicationError(_("Give the date and time of the service."), code="invalid_time",
+                               fields=("served_at",))
+    if served_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ApplicationError(_("A service cannot be recorded in the future."),
+                               code="future_service", fields=("served_at",))
+
+
 @transaction.atomic
 def service_record_create(
     *, user=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
 ):
-    from django.utils.translation import gettext as _
 
     from communities.models import ServiceRecord
-    from core.errors import ApplicationError
     from core.timeutils import local
 
-    _require_in_scope(user, site, _("This service site is not in your area."))
-    if served_at is None or timezone.is_naive(served_at):
-        raise ApplicationError(_("Give the date and time of the service."), code="invalid_time")
-    if served_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A service cannot be recorded in the future."),
-                               code="future_service")
+    check_service_record(actor=user, site=site, served_at=served_at)
     return save_validated(
         ServiceRecord(
             site=site, room=room, kind=kind, served_at=served_at,
@@ -290,3 +330,184 @@ def service_record_create(
             recorded_by=user if user is not None and user.is_authenticated else None,
         )
     )
+
+
+# ---------------------------------------------------------------------------
+# Corrections of the hierarchy and of the care ledgers (the admin's changes).
+# ---------------------------------------------------------------------------
+
+
+def _apply_changes(obj, changes: dict, allowed: set[str]):
+    """Set the ``changes`` (only ``allowed`` fields) on ``obj``, validate and save them."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed here."), code="not_editable",
+                               fields=tuple(sorted(unknown)))
+    if not changes:
+        return obj
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    return save_validated(obj, update_fields=list(changes))
+
+
+def _lock(obj):
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+@transaction.atomic
+def city_create(*, actor=None, name: str, code: str = "") -> City:
+    return save_validated(City(name=name, code=code))
+
+
+@transaction.atomic
+def city_update(*, actor=None, city: City, **changes) -> City:
+    return _apply_changes(_lock(city), changes, {"name", "code"})
+
+
+@transaction.atomic
+def district_create(*, actor=None, city: City, name: str) -> District:
+    _require_in_scope(actor, city, _("This city is not in your area."))
+    return save_validated(District(city=city, name=name))
+
+
+@transaction.atomic
+def district_update(*, actor=None, district: District, **changes) -> District:
+    _require_in_scope(actor, district, _("This district is not in your area."))
+    return _apply_changes(_lock(district), changes, {"name"})
+
+
+@transaction.atomic
+def street_create(*, actor=None, district: District, name: str) -> Street:
+    _require_in_scope(actor, district, _("This district is not in your area."))
+    return save_validated(Street(district=district, name=name))
+
+
+@transaction.atomic
+def street_update(*, actor=None, street: Street, **changes) -> Street:
+    _require_in_scope(actor, street, _("This street is not in your area."))
+    return _apply_changes(_lock(street), changes, {"name"})
+
+
+@transaction.atomic
+def community_create(*, actor=None, street: Street, name: str, address: str = "",
+                     phone: str = "") -> Community:
+    _require_in_scope(actor, street, _("This street is not in your area."))
+    return save_validated(Community(street=street, name=name, address=address, phone=phone))
+
+
+@transaction.atomic
+def community_update(*, actor=None, community: Community, **changes) -> Community:
+    _require_in_scope(actor, community, _("This community is not in your area."))
+    return _apply_changes(_lock(community), changes, {"name", "address", "phone"})
+
+
+COMPOUND_EDITABLE = {
+    "name", "address", "declared_households", "floor_area", "year_built", "is_old_compound",
+    "competent_unit", "latitude", "longitude",
+}
+
+
+@transaction.atomic
+def compound_update(*, actor=None, compound: Compound, **changes) -> Compound:
+    """Correct a compound's particulars; its management mode follows its contracts and its
+    owners' organisation its committees (the properties services)."""
+    _require_in_scope(actor, compound, _("This compound is not in your area."))
+    return _apply_changes(_lock(compound), changes, COMPOUND_EDITABLE)
+
+
+@transaction.atomic
+def building_update(*, actor=None, building: Building, **changes) -> Building:
+    _require_in_scope(actor, building, _("This building is not in your area."))
+    return _apply_changes(_lock(building), changes, {"name", "floors", "units"})
+
+
+@transaction.atomic
+def household_update(*, actor=None, household: Household, **changes) -> Household:
+    """Correct a household; a new building must be in the household's compound."""
+    household = _lock(household)
+    _require_in_scope(actor, household, _("This household is not in your area."))
+    if "building" in changes:
+        check_household(building=changes["building"], compound=household.compound)
+    return _apply_changes(household, changes,
+                          {"building", "unit", "room", "floor_area", "owner_name", "phone"})
+
+
+@transaction.atomic
+def grid_update(*, actor=None, grid: Grid, buildings=None, **changes) -> Grid:
+    """Rename a grid, change its duties or the buildings it covers."""
+    grid = _lock(grid)
+    _require_in_scope(actor, grid, _("This grid is not in your area."))
+    if "duty_types" in changes:
+        changes["duty_types"] = list(changes["duty_types"])
+    _apply_changes(grid, changes, {"name", "duty_types"})
+    if buildings is not None:
+        grid_set_buildings(grid=grid, buildings=buildings)
+    return grid
+
+
+GRID_WORKER_FIELDS = {"grid", "user", "name", "phone", "role", "is_party_member"}
+
+
+@transaction.atomic
+def grid_worker_create(*, actor=None, grid: Grid, name: str, phone: str, role: str,
+                       user=None, is_party_member: bool = False) -> GridWorker:
+    _require_in_scope(actor, grid, _("This grid is not in your area."))
+    return save_validated(GridWorker(grid=grid, user=user, name=name, phone=phone, role=role,
+                                     is_party_member=is_party_member))
+
+
+@transaction.atomic
+def grid_worker_update(*, actor=None, worker: GridWorker, **changes) -> GridWorker:
+    worker = _lock(worker)
+    _require_in_scope(actor, worker, _("This grid worker is not in your area."))
+    if "grid" in changes:
+        _require_in_scope(actor, changes["grid"], _("This grid is not in your area."))
+    return _apply_changes(worker, changes, GRID_WORKER_FIELDS)
+
+
+def check_vulnerable_resident(*, registered_on, left_on=None) -> None:
+    if registered_on is not None and left_on is not None and left_on < registered_on:
+        raise ApplicationError(_("A resident cannot leave before being registered."),
+                               code="left_before_registered", fields=("left_on",))
+
+
+@transaction.atomic
+def vulnerable_resident_update(*, actor=None, resident: VulnerableResident,
+                               **changes) -> VulnerableResident:
+    resident = _lock(resident)
+    _require_in_scope(actor, resident, _("This resident is not in your grid or community."))
+    if "grid" in changes:
+        _require_in_scope(actor, changes["grid"], _("This grid is not in your area."))
+    check_vulnerable_resident(
+        registered_on=changes.get("registered_on", resident.registered_on),
+        left_on=changes.get("left_on", resident.left_on),
+    )
+    return _apply_changes(resident, changes, {
+        "grid", "name", "phone", "address", "group", "note", "registered_on", "left_on",
+    })
+
+
+def check_service_site(*, community: Community, compound=None, grid=None) -> None:
+    """A site's compound and grid are of its own community."""
+    if compound is not None and compound.community_id != community.pk:
+        raise ApplicationError(_("The compound is not in the site's community."),
+                               code="foreign_compound", fields=("compound",))
+    if grid is not None and grid.community_id != community.pk:
+        raise ApplicationError(_("The grid is not in the site's community."),
+                               code="foreign_grid", fields=("grid",))
+
+
+@transaction.atomic
+def service_site_update(*, actor=None, site: ServiceSite, **changes) -> ServiceSite:
+    site = _lock(site)
+    _require_in_scope(actor, site, _("This service site is not in your area."))
+    check_service_site(community=site.community, compound=changes.get("compound", site.compound),
+                       grid=changes.get("grid", site.grid))
+    return _apply_changes(site, changes,
+                          {"name", "kind", "compound", "grid", "address", "opening_hours"})
+
+
+@transaction.atomic
+def function_room_add(*, actor=None, site: ServiceSite, kind: str, name: str = "") -> FunctionRoom:
+    _require_in_scope(actor, site, _("This service site is not in your area."))
+    return save_validated(FunctionRoom(site=site, kind=kind, name=name))

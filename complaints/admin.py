@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.access.admin import ScopedAdmin, masked
 from communities.audit import mask_text
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ServiceAdmin, changed_values
 from core.errors import ApplicationError
 
-from . import services
+from . import configuration, services
 from .models import (
     AlertKind,
     Category,
@@ -23,12 +23,25 @@ from .models import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceAdmin, admin.ModelAdmin):
+    """A category no longer used is switched off (``active``), never deleted."""
+
     list_display = ["__str__", "code", "hours_to_respond", "days_to_resolve", "default_handler",
                     "is_active", "order"]
     list_filter = ["parent", "default_handler", "is_active"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
+    fields = ["parent", "code", "name", "description", "hours_to_respond", "days_to_resolve",
+              "default_handler", "is_active", "order"]
+
+    def check_input(self, request, data, obj):
+        configuration.check_category(parent=data.get("parent"), category=obj)
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return configuration.category_create(actor=request.user, **form.cleaned_data)
+        return configuration.category_update(actor=request.user, category=obj,
+                                             **changed_values(form))
 
 
 class ComplaintEventInline(admin.TabularInline):
@@ -92,7 +105,7 @@ class ComplaintAdmin(ReadOnlyAdmin, ScopedAdmin):
 
 
 @admin.register(ComplaintPhoto)
-class ComplaintPhotoAdmin(ScopedAdmin):
+class ComplaintPhotoAdmin(ReadOnlyAdmin, ScopedAdmin):
     list_display = ["id", "complaint", "width", "height", "created_at"]
     list_select_related = ["complaint__category__parent", "complaint__compound"]
     # The image through the scoped staff view: /media/ is not served in production.
@@ -104,23 +117,34 @@ class ComplaintPhotoAdmin(ScopedAdmin):
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
                            reverse("complaint-photo", args=[obj.pk]), _("View photo"))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Open311ApiKey)
-class Open311ApiKeyAdmin(admin.ModelAdmin):
+class Open311ApiKeyAdmin(ServiceAdmin, admin.ModelAdmin):
+    """A client's key is drawn by the service; a client is switched off, never deleted."""
+
     list_display = ["name", "is_active", "created_at"]
     fields = ["name", "key", "is_active", "created_at"]
     readonly_fields = ["key", "created_at"]
 
+    def write(self, request, form, obj):
+        if obj is None:
+            return configuration.open311_key_create(actor=request.user, **form.cleaned_data)
+        return configuration.open311_key_update(actor=request.user, api_key=obj,
+                                                **changed_values(form))
+
 
 @admin.register(Open311Jurisdiction)
-class Open311JurisdictionAdmin(admin.ModelAdmin):
+class Open311JurisdictionAdmin(ServiceAdmin, admin.ModelAdmin):
     list_display = ["jurisdiction_id", "city"]
+    fields = ["city", "jurisdiction_id"]
+
+    def write(self, request, form, obj):
+        if obj is None:
+            return configuration.open311_jurisdiction_create(actor=request.user,
+                                                             **form.cleaned_data)
+        return configuration.open311_jurisdiction_update(
+            actor=request.user, jurisdiction=obj, **changed_values(form))
 
 
 class OutboxStateFilter(admin.SimpleListFilter):

@@ -131,6 +131,48 @@ def party_org_move(*, user=None, org: PartyOrganization, parent: PartyOrganizati
     return org
 
 
+def _apply_changes(obj, changes: dict, allowed: set[str]):
+    """Set ``changes`` (only ``allowed`` fields) on ``obj``, validate and save them."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ApplicationError(_("These fields cannot be changed here."), code="not_editable",
+                               fields=tuple(sorted(unknown)))
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    return save_validated(obj, update_fields=list(changes)) if changes else obj
+
+
+@transaction.atomic
+def party_org_update(*, actor=None, org: PartyOrganization, parent=..., **changes):
+    """Correct an organisation's particulars; a new ``parent`` moves its subtree."""
+    org = PartyOrganization.objects.select_for_update().get(pk=org.pk)
+    _require_in_scope(actor, org)
+    _apply_changes(org, changes, {
+        "name", "kind", "unit_type", "community", "compound", "grid", "building", "firm",
+        "unit_name", "secretary_name", "founded_on",
+    })
+    if parent is not ...:
+        org = party_org_move(user=actor, org=org, parent=parent)
+    return org
+
+
+def check_party_member(*, organization, is_central_household: bool, households) -> None:
+    """Only a central household looks after households, and only of its own community."""
+    households = list(households)
+    if not households:
+        return
+    if not is_central_household:
+        raise ApplicationError(
+            _("Only a Party-member central household looks after households."),
+            code="not_central_household", fields=("is_central_household",),
+        )
+    if any(h.compound.community_id != organization.community_id for h in households):
+        raise ApplicationError(
+            _("A central household looks after households of its own community only."),
+            code="foreign_household", fields=("households",),
+        )
+
+
 @transaction.atomic
 def party_member_create(
     *, user=None, organization: PartyOrganization, name: str, phone: str = "",
@@ -147,18 +189,28 @@ def party_member_create(
         )
     )
     households = list(households)
+    check_party_member(organization=organization, is_central_household=is_central_household,
+                       households=households)
     if households:
-        if not is_central_household:
-            raise ApplicationError(
-                _("Only a Party-member central household looks after households."),
-                code="not_central_household",
-            )
-        if any(h.compound.community_id != organization.community_id for h in households):
-            raise ApplicationError(
-                _("A central household looks after households of its own community only."),
-                code="foreign_household",
-            )
         member.households.set(households)
+    return member
+
+
+@transaction.atomic
+def party_member_update(*, actor=None, member: PartyMember, households=None,
+                        **changes) -> PartyMember:
+    member = PartyMember.objects.select_for_update().get(pk=member.pk)
+    _require_in_scope(actor, member)
+    if "organization" in changes:
+        _require_in_scope(actor, changes["organization"])
+    _apply_changes(member, changes, {
+        "organization", "name", "phone", "role", "joined_on", "is_central_household",
+        "model_post", "shows_identity", "public_commitment",
+    })
+    households = list(member.households.all()) if households is None else list(households)
+    check_party_member(organization=member.organization,
+                       is_central_household=member.is_central_household, households=households)
+    member.households.set(households)
     return member
 
 
@@ -170,7 +222,36 @@ def party_member_create(
 def _check_compounds(community, compounds):
     if any(c.community_id != community.pk for c in compounds):
         raise ApplicationError(_("A compound of another community cannot be linked."),
-                               code="foreign_compound")
+                               code="foreign_compound", fields=("compounds",))
+
+
+def check_joint_meeting(*, actor=None, community, kind: str, held_at, compounds=(),
+                        organizations=()) -> None:
+    """A meeting of a community in the actor's area, already held, about compounds and
+    with organisations of that community (a three-party meeting: at least one compound)."""
+    _require_in_scope(actor, community, _("This community is not in your area."))
+    if held_at is None or timezone.is_naive(held_at):
+        raise ApplicationError(_("Give the date and time of the meeting."), code="invalid_time",
+                               fields=("held_at",))
+    if held_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ApplicationError(_("A meeting cannot be recorded before it is held."),
+                               code="future_meeting", fields=("held_at",))
+    compounds = list(compounds)
+    _check_compounds(community, compounds)
+    if kind == MeetingKind.THREE_PARTY and not compounds:
+        raise ApplicationError(
+            _("A three-party meeting concerns at least one compound: choose it."),
+            code="compound_required", fields=("compounds",),
+        )
+    foreign = [
+        o for o in organizations
+        if o.community_id is not None and o.community_id != community.pk
+    ]
+    if foreign:
+        raise ApplicationError(
+            _("An organisation of another community cannot be listed as attending."),
+            code="foreign_organisation", fields=("organizations",),
+        )
 
 
 @transaction.atomic
@@ -181,29 +262,9 @@ def joint_meeting_record(
 ) -> JointMeeting:
     """Record a joint meeting and its decisions (``action_items``: dicts with description,
     owner, due_date and optionally compounds)."""
-    _require_in_scope(user, community, _("This community is not in your area."))
-    if held_at is None or timezone.is_naive(held_at):
-        raise ApplicationError(_("Give the date and time of the meeting."), code="invalid_time")
-    if held_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A meeting cannot be recorded before it is held."),
-                               code="future_meeting")
-    compounds = list(compounds)
-    _check_compounds(community, compounds)
-    if kind == MeetingKind.THREE_PARTY and not compounds:
-        raise ApplicationError(
-            _("A three-party meeting concerns at least one compound: choose it."),
-            code="compound_required",
-        )
-    organizations = list(organizations)
-    foreign = [
-        o for o in organizations
-        if o.community_id is not None and o.community_id != community.pk
-    ]
-    if foreign:
-        raise ApplicationError(
-            _("An organisation of another community cannot be listed as attending."),
-            code="foreign_organisation",
-        )
+    compounds, organizations = list(compounds), list(organizations)
+    check_joint_meeting(actor=user, community=community, kind=kind, held_at=held_at,
+                        compounds=compounds, organizations=organizations)
     meeting = save_validated(
         JointMeeting(
             community=community, kind=kind, held_at=held_at, title=title, topics=topics,
@@ -222,21 +283,65 @@ def joint_meeting_record(
 
 
 @transaction.atomic
+def joint_meeting_update(*, actor=None, meeting: JointMeeting, compounds=None,
+                         organizations=None, **changes) -> JointMeeting:
+    """Correct a recorded meeting (its community stays)."""
+    meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_in_scope(actor, meeting)
+    compounds = list(meeting.compounds.all()) if compounds is None else list(compounds)
+    organizations = (list(meeting.organizations.all()) if organizations is None
+                     else list(organizations))
+    check_joint_meeting(
+        actor=actor, community=meeting.community, kind=changes.get("kind", meeting.kind),
+        held_at=changes.get("held_at", meeting.held_at), compounds=compounds,
+        organizations=organizations,
+    )
+    _apply_changes(meeting, changes, {
+        "kind", "held_at", "title", "topics", "minutes", "attendees",
+        "owners_committee_present",
+    })
+    meeting.compounds.set(compounds)
+    meeting.organizations.set(organizations)
+    return meeting
+
+
+def check_action_item(*, meeting: JointMeeting, due_date, compounds=()) -> None:
+    """A decision is due on or after its meeting's day and concerns the meeting's
+    community's compounds."""
+    _check_compounds(meeting.community, list(compounds))
+    if due_date is None:
+        raise ApplicationError(_("Give the due date of the decision."), code="due_required",
+                               fields=("due_date",))
+    if due_date < local(meeting.held_at).date():
+        raise ApplicationError(_("The due date cannot be before the meeting."),
+                               code="due_before_meeting", fields=("due_date",))
+
+
+@transaction.atomic
 def action_item_add(
     *, user=None, meeting: JointMeeting, description: str, owner: str, due_date: date,
     compounds=(),
 ) -> ActionItem:
     _require_in_scope(user, meeting)
     compounds = list(compounds)
-    _check_compounds(meeting.community, compounds)
-    if due_date is None:
-        raise ApplicationError(_("Give the due date of the decision."), code="due_required")
-    if due_date < local(meeting.held_at).date():
-        raise ApplicationError(_("The due date cannot be before the meeting."),
-                               code="due_before_meeting")
+    check_action_item(meeting=meeting, due_date=due_date, compounds=compounds)
     item = save_validated(
         ActionItem(meeting=meeting, description=description, owner=owner, due_date=due_date)
     )
+    item.compounds.set(compounds)
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, actor=None, item: ActionItem, compounds=None,
+                       **changes) -> ActionItem:
+    """Correct a decision's text, owner or due date (its status: ``action_item_set_status``)."""
+    item = ActionItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    _require_in_scope(actor, item)
+    compounds = list(item.compounds.all()) if compounds is None else list(compounds)
+    check_action_item(meeting=item.meeting, due_date=changes.get("due_date", item.due_date),
+                      compounds=compounds)
+    _apply_changes(item, changes, {"description", "owner", "due_date"})
     item.compounds.set(compounds)
     return item
 
@@ -297,23 +402,39 @@ def _record_review(point, *, step, decision, user, comment):
     )
 
 
+def check_demonstration_point_apply(*, actor, organization: PartyOrganization,
+                                    goals: str) -> None:
+    """A community's organisation applies, through its community's staff, with goals."""
+    if organization.community_id is None:
+        raise ApplicationError(
+            _("Only a community's Party organisation can apply for a demonstration point."),
+            code="not_community_org", fields=("organization",),
+        )
+    _require_community_staff(
+        actor, organization.community,
+        _("Only the community's staff can submit a branch's application."),
+    )
+    if not (goals or "").strip():
+        raise ApplicationError(_("Describe the goals of the demonstration point."),
+                               code="goals_required", fields=("goals",))
+
+
+@transaction.atomic
+def demonstration_point_update(*, actor=None, point: DemonstrationPoint,
+                               **changes) -> DemonstrationPoint:
+    """Correct a point's name or cadre (its goals change through a resubmission, its
+    status through the review)."""
+    point = DemonstrationPoint.objects.select_for_update().get(pk=point.pk)
+    _require_in_scope(actor, point)
+    return _apply_changes(point, changes, {"name", "cadre"})
+
+
 @transaction.atomic
 def demonstration_point_apply(
     *, user, organization: PartyOrganization, name: str, year: int, goals: str, cadre=None,
 ) -> DemonstrationPoint:
     """Step one of 三审: a branch (through its community's staff) applies."""
-    if organization.community_id is None:
-        raise ApplicationError(
-            _("Only a community's Party organisation can apply for a demonstration point."),
-            code="not_community_org",
-        )
-    _require_community_staff(
-        user, organization.community,
-        _("Only the community's staff can submit a branch's application."),
-    )
-    if not goals.strip():
-        raise ApplicationError(_("Describe the goals of the demonstration point."),
-                               code="goals_required")
+    check_demonstration_point_apply(actor=user, organization=organization, goals=goals)
     point = save_validated(
         DemonstrationPoint(
             community=organization.community, organization=organization, name=name,
@@ -416,23 +537,29 @@ def demonstration_point_resubmit(*, user, point: DemonstrationPoint, goals: str,
     return point
 
 
+def check_demonstration_assessment(*, actor, point: DemonstrationPoint, year: int) -> None:
+    """Street staff or district officials assess an approved point of their area, once a
+    year."""
+    _require_in_scope(actor, point)
+    _require_role(
+        actor, [StaffRole.DISTRICT_OFFICIAL, StaffRole.STREET_STAFF],
+        _("Only street staff or district officials assess demonstration points."),
+    )
+    if point.status != PointStatus.APPROVED:
+        raise ApplicationError(_("Only an approved demonstration point is assessed."),
+                               code="not_approved", fields=("point",))
+    if DemonstrationAssessment.objects.filter(point=point, year=year).exists():
+        raise ConflictError(_("This point has already been assessed for the year."),
+                            code="already_assessed")
+
+
 @transaction.atomic
 def demonstration_assessment_record(
     *, user=None, point: DemonstrationPoint, year: int, scores: dict, evidence: dict,
 ) -> DemonstrationAssessment:
     """The five-standard (五有) assessment of an approved point, once per year."""
     point = DemonstrationPoint.objects.select_for_update().get(pk=point.pk)
-    _require_in_scope(user, point)
-    _require_role(
-        user, [StaffRole.DISTRICT_OFFICIAL, StaffRole.STREET_STAFF],
-        _("Only street staff or district officials assess demonstration points."),
-    )
-    if point.status != PointStatus.APPROVED:
-        raise ApplicationError(_("Only an approved demonstration point is assessed."),
-                               code="not_approved")
-    if DemonstrationAssessment.objects.filter(point=point, year=year).exists():
-        raise ConflictError(_("This point has already been assessed for the year."),
-                            code="already_assessed")
+    check_demonstration_assessment(actor=user, point=point, year=year)
     fields = {}
     for code in ("organisation", "governance", "service", "neighbourliness", "safety"):
         fields[f"{code}_score"] = scores.get(code)
@@ -506,6 +633,15 @@ def list_item_create(
 
 
 @transaction.atomic
+def list_item_update(*, actor=None, item: ListItem, **changes) -> ListItem:
+    item = ListItem.objects.select_for_update().get(pk=item.pk)
+    _require_in_scope(actor, item)
+    return _apply_changes(item, changes, {
+        "year", "list_kind", "title", "description", "infrastructure", "status", "due_date",
+    })
+
+
+@transaction.atomic
 def list_item_set_status(*, user=None, item: ListItem, status: str) -> ListItem:
     item = ListItem.objects.select_for_update().get(pk=item.pk)
     _require_in_scope(user, item)
@@ -529,27 +665,58 @@ def fund_allocation_create(
 
 
 @transaction.atomic
+def fund_allocation_update(*, actor=None, allocation: FundAllocation,
+                           **changes) -> FundAllocation:
+    """Correct an allocation; its amount cannot fall below what has been spent from it."""
+    allocation = FundAllocation.objects.select_for_update().get(pk=allocation.pk)
+    _require_in_scope(actor, allocation)
+    if "amount" in changes:
+        check_fund_allocation_amount(allocation=allocation, amount=changes["amount"])
+    return _apply_changes(allocation, changes, {"kind", "amount", "note"})
+
+
+def _spent(allocation: FundAllocation) -> Decimal:
+    return allocation.spendings.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def check_fund_allocation_amount(*, allocation: FundAllocation, amount: Decimal) -> None:
+    spent = _spent(allocation)
+    if amount is not None and amount < spent:
+        raise ApplicationError(
+            _("%(spent)s yuan have already been spent from this allocation.")
+            % {"spent": spent},
+            code="below_spent", fields=("amount",),
+        )
+
+
+def check_fund_spend(*, actor=None, allocation: FundAllocation, amount: Decimal,
+                     spent_on: date) -> None:
+    """A positive amount, in the allocation's year, within what is left of it."""
+    _require_in_scope(actor, allocation)
+    if amount is None or amount <= 0:
+        raise ApplicationError(_("The amount must be positive."), code="invalid_amount",
+                               fields=("amount",))
+    if spent_on is None or spent_on.year != allocation.year:
+        raise ApplicationError(_("The spending must fall in the allocation's year."),
+                               code="wrong_year", fields=("spent_on",))
+    remaining = allocation.amount - _spent(allocation)
+    if amount > remaining:
+        raise ApplicationError(
+            _("This would overspend the allocation: %(remaining)s yuan left, %(amount)s asked.")
+            % {"remaining": remaining, "amount": amount},
+            code="overspent", fields=("amount",),
+        )
+
+
+@transaction.atomic
 def fund_spend(
     *, user=None, allocation: FundAllocation, amount: Decimal, spent_on: date, purpose: str,
 ) -> FundSpending:
     """Spend from an allocation. The allocation row is locked, so two spends at once cannot
     both pass the balance check; spending past the allocation is refused."""
     allocation = FundAllocation.objects.select_for_update().get(pk=allocation.pk)
-    _require_in_scope(user, allocation)
     amount = Decimal(amount)
-    if amount <= 0:
-        raise ApplicationError(_("The amount must be positive."), code="invalid_amount")
-    if spent_on is None or spent_on.year != allocation.year:
-        raise ApplicationError(_("The spending must fall in the allocation's year."),
-                               code="wrong_year")
-    spent = allocation.spendings.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    remaining = allocation.amount - spent
-    if amount > remaining:
-        raise ApplicationError(
-            _("This would overspend the allocation: %(remaining)s yuan left, %(amount)s asked.")
-            % {"remaining": remaining, "amount": amount},
-            code="overspent",
-        )
+    check_fund_spend(actor=user, allocation=allocation, amount=amount, spent_on=spent_on)
     return save_validated(
         FundSpending(allocation=allocation, amount=amount, spent_on=spent_on, purpose=purpose,
                      recorded_by=_person(user))

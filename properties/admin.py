@@ -3,15 +3,13 @@ service is shown on the form, in Chinese, and nothing is saved."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from communities.access.admin import ScopedAdmin
-from core.admin import ReadOnlyAdmin
-from core.errors import ApplicationError
+from core.admin import ReadOnlyAdmin, ServiceAdmin, changed_values
 
 from . import services
 from .attachments import checked_attachment
@@ -31,52 +29,8 @@ from .models import (
 )
 
 
-class ServiceWriteAdmin(ScopedAdmin):
-    """The form, once valid, calls ``write(request, form, obj)`` (a service) inside a
-    savepoint; an ApplicationError or ValidationError becomes a form error."""
-
-    def write(self, request, form, obj):
-        raise ImproperlyConfigured(
-            f"{type(self).__name__} must define write(request, form, obj): the service call "
-            "that saves the form."
-        )
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
-
-        class ServiceForm(base):
-            def _post_clean(self):
-                super()._post_clean()
-                if self.errors or request.method != "POST":
-                    return
-                try:
-                    with transaction.atomic():
-                        self.saved = model_admin.write(request, self, obj)
-                except ApplicationError as exc:
-                    self.add_error(None, exc.message)
-                except ValidationError as exc:
-                    for message in exc.messages:
-                        self.add_error(None, message)
-
-        return ServiceForm
-
-    def save_model(self, request, obj, form, change):
-        # The admin logs and redirects with ``obj``: make it what the service saved.
-        for field in obj._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(form.saved, field.attname))
-        obj._state.adding = False
-
-    def save_related(self, request, form, formsets, change):
-        """The service has written everything."""
-
-
-def _changed(form) -> dict:
-    return {name: form.cleaned_data[name] for name in form.changed_data}
-
-
 @admin.register(PropertyFirm)
-class PropertyFirmAdmin(ServiceWriteAdmin):
+class PropertyFirmAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "credit_code", "ownership", "red_standing", "red_standing_year",
                     "contact_person"]
     list_filter = ["ownership", "red_standing"]
@@ -87,11 +41,11 @@ class PropertyFirmAdmin(ServiceWriteAdmin):
             return services.firm_create(
                 **{f: form.cleaned_data.get(f) for f in services.FIRM_FIELDS}
             )
-        return services.firm_update(firm=obj, **_changed(form))
+        return services.firm_update(firm=obj, **changed_values(form))
 
 
 @admin.register(ServiceContract)
-class ServiceContractAdmin(ServiceWriteAdmin):
+class ServiceContractAdmin(ServiceAdmin, ScopedAdmin):
     """A contract is started here; later only its end date can be set (which ends it)."""
 
     list_display = ["compound", "firm", "mode", "start_date", "end_date", "fee_standard",
@@ -114,6 +68,13 @@ class ServiceContractAdmin(ServiceWriteAdmin):
             readonly.append("end_date")
         return readonly
 
+    def check_input(self, request, data, obj):
+        if obj is None:
+            services.check_contract_start(compound=data["compound"], firm=data.get("firm"),
+                                          mode=data["mode"], start_date=data["start_date"])
+        elif data.get("end_date") is not None:
+            services.check_contract_end(contract=obj, end_date=data["end_date"])
+
     def write(self, request, form, obj):
         if obj is None:
             data = form.cleaned_data
@@ -127,12 +88,9 @@ class ServiceContractAdmin(ServiceWriteAdmin):
             return obj
         return services.contract_end(contract=obj, end_date=end_date, actor=request.user)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OwnersCommittee)
-class OwnersCommitteeAdmin(ServiceWriteAdmin):
+class OwnersCommitteeAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["compound", "kind", "term_start", "term_end", "members", "party_members"]
     list_filter = ["kind", "compound__community__street__district"]
     search_fields = ["compound__name"]
@@ -145,14 +103,11 @@ class OwnersCommitteeAdmin(ServiceWriteAdmin):
     def write(self, request, form, obj):
         if obj is None:
             return services.owners_committee_create(**form.cleaned_data)
-        return services.owners_committee_update(committee=obj, **_changed(form))
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return services.owners_committee_update(committee=obj, **changed_values(form))
 
 
 @admin.register(FeeBill)
-class FeeBillAdmin(ServiceWriteAdmin):
+class FeeBillAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["household", "compound", "period_start", "period_end", "amount_due",
                     "amount_waived"]
     list_filter = ["period_start", "compound__community__street__district"]
@@ -166,6 +121,10 @@ class FeeBillAdmin(ServiceWriteAdmin):
             return []
         return ["household", "period_start", "period_end", "amount_due"]
 
+    def check_input(self, request, data, obj):
+        if obj is not None:
+            services.check_fee_bill_waiver(bill=obj, amount_waived=data.get("amount_waived"))
+
     def write(self, request, form, obj):
         if obj is None:
             return services.fee_bill_create(**form.cleaned_data)
@@ -173,12 +132,9 @@ class FeeBillAdmin(ServiceWriteAdmin):
             bill=obj, amount_waived=form.cleaned_data["amount_waived"]
         )
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Payment)
-class PaymentAdmin(ServiceWriteAdmin):
+class PaymentAdmin(ServiceAdmin, ScopedAdmin):
     """Payments are never deleted. To void one, open it and give the reason."""
 
     list_display = ["receipt_no", "compound", "firm", "amount", "paid_at", "channel",
@@ -205,6 +161,12 @@ class PaymentAdmin(ServiceWriteAdmin):
             readonly.append("void_reason")
         return readonly
 
+    def check_input(self, request, data, obj):
+        if obj is None:
+            services.check_payment(bill=data["bill"], amount=data["amount"])
+        else:
+            services.check_payment_void(payment=obj, reason=data.get("void_reason"))
+
     def write(self, request, form, obj):
         data = form.cleaned_data
         if obj is None:
@@ -212,13 +174,8 @@ class PaymentAdmin(ServiceWriteAdmin):
                 bill=data["bill"], amount=data["amount"], paid_at=data["paid_at"],
                 channel=data["channel"], receipt_no=data["receipt_no"], actor=request.user,
             )
-        if not (data.get("void_reason") or "").strip():
-            raise ApplicationError(_("Give the reason for voiding the payment."))
         return services.payment_void(payment=obj, reason=data["void_reason"],
                                      actor=request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeeImport)
@@ -249,7 +206,7 @@ class DisclosureAdminForm(forms.ModelForm):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ServiceWriteAdmin):
+class DisclosureAdmin(ServiceAdmin, ScopedAdmin):
     form = DisclosureAdminForm
     list_display = ["compound", "item", "title", "firm", "published_at", "valid_until"]
     list_filter = ["item", "compound__community__street__district"]
@@ -278,6 +235,9 @@ class DisclosureAdmin(ServiceWriteAdmin):
         if obj is None:
             return ["compound", "item", "title", "text", "attachment", "valid_until"]
         return self.get_readonly_fields(request, obj)
+
+    def check_input(self, request, data, obj):
+        services.check_disclosure(compound=data["compound"], actor=request.user)
 
     def write(self, request, form, obj):
         data = form.cleaned_data
@@ -339,7 +299,7 @@ class InspectionItemInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdmin):
+class InspectionAdmin(ServiceAdmin, ScopedAdmin):
     """An inspection is recorded with its items in one go, then kept as it was."""
 
     list_display = ["compound", "date", "contract", "inspector", "items_passed"]
@@ -351,8 +311,6 @@ class InspectionAdmin(ScopedAdmin):
     autocomplete_fields = ["contract"]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return super().get_queryset(request).annotate(
             n_items=Count("items"), n_passed=Count("items", filter=Q(items__passed=True))
         )
@@ -367,30 +325,17 @@ class InspectionAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        """Written with its items in save_related, through the service."""
-
-    def save_related(self, request, form, formsets, change):
-        items = []
-        for formset in formsets:
-            # Written by the service below; the change message reads these.
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            for item_form in formset.forms:
-                data = item_form.cleaned_data
-                if not data or data.get("DELETE") or not data.get("clause"):
-                    continue
-                items.append({
-                    "clause": data["clause"], "passed": data.get("passed", False),
-                    "note": data.get("note", ""), "photo": data.get("photo") or None,
-                })
-        inspection = services.inspection_record(
-            contract=form.cleaned_data["contract"], date=form.cleaned_data["date"],
-            note=form.cleaned_data.get("note", ""), inspector=request.user, items=items,
+    def write(self, request, form, obj):
+        items = [
+            {"clause": row["clause"], "passed": row.get("passed", False),
+             "note": row.get("note", ""), "photo": row.get("photo") or None}
+            for row in self.new_inline_rows(request) if row.get("clause")
+        ]
+        data = form.cleaned_data
+        return services.inspection_record(
+            contract=data["contract"], date=data["date"], note=data.get("note", ""),
+            inspector=request.user, items=items,
         )
-        form.instance.pk = inspection.pk
-        form.instance.compound_id = inspection.compound_id
-        form.instance.inspector = inspection.inspector
-        form.instance._state.adding = False
 
 
 class RenovationProjectForm(forms.ModelForm):
@@ -404,7 +349,7 @@ class RenovationProjectForm(forms.ModelForm):
 
 
 @admin.register(RenovationProject)
-class RenovationProjectAdmin(ServiceWriteAdmin):
+class RenovationProjectAdmin(ServiceAdmin, ScopedAdmin):
     form = RenovationProjectForm
     list_display = ["compound", "year", "works_display", "budget", "status", "completion_date"]
     list_filter = ["status", "year", "compound__community__street__district"]
@@ -424,10 +369,7 @@ class RenovationProjectAdmin(ServiceWriteAdmin):
         data["works"] = list(data.get("works") or [])
         if obj is None:
             return services.renovation_project_create(**data)
-        changes = _changed(form)
+        changes = changed_values(form)
         if "works" in changes:
             changes["works"] = list(changes["works"])
         return services.renovation_project_update(project=obj, **changes)
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -97,6 +97,31 @@ def _set_compound_mode(compound: Compound, mode: str) -> None:
         compound.save(update_fields=["management_mode"])
 
 
+def check_contract_start(*, compound: Compound, firm, mode: str, start_date,
+                         current: ServiceContract | None = ...) -> None:
+    """A firm only for a firm-run mode; a new contract starts after the current one."""
+    if mode in (ManagementMode.COMMUNITY_LED, ManagementMode.NONE) and firm is not None:
+        raise ApplicationError(
+            _("A community-led or no-management period has no property firm."),
+            fields=("firm",),
+        )
+    if current is ...:
+        current = active_contract(compound.pk)
+    if current is not None and start_date is not None and start_date <= current.start_date:
+        raise ApplicationError(
+            _("The new contract must start after the current one (started %(date)s).")
+            % {"date": current.start_date.isoformat()}, fields=("start_date",),
+        )
+
+
+def check_contract_end(*, contract: ServiceContract, end_date) -> None:
+    if contract.status != ContractStatus.ACTIVE:
+        raise ConflictError(_("This contract has already ended."))
+    if end_date < contract.start_date:
+        raise ApplicationError(_("The end date cannot be before the start date."),
+                               fields=("end_date",))
+
+
 @transaction.atomic
 def contract_start(
     *,
@@ -110,21 +135,14 @@ def contract_start(
     """Start a contract: the compound's active contract (if any) ends the day before and is
     kept as history; the compound's management mode follows the new contract."""
     compound = _lock_compound(compound)
-    if mode in (ManagementMode.COMMUNITY_LED, ManagementMode.NONE) and firm is not None:
-        raise ApplicationError(
-            _("A community-led or no-management period has no property firm.")
-        )
     current = (
         ServiceContract.objects.select_for_update()
         .filter(compound=compound, status=ContractStatus.ACTIVE)
         .first()
     )
+    check_contract_start(compound=compound, firm=firm, mode=mode, start_date=start_date,
+                         current=current)
     if current is not None:
-        if start_date <= current.start_date:
-            raise ApplicationError(
-                _("The new contract must start after the current one (started %(date)s).")
-                % {"date": current.start_date.isoformat()}
-            )
         current.end_date = start_date - datetime.timedelta(days=1)
         current.status = ContractStatus.ENDED
         current.save(update_fields=["end_date", "status"])
@@ -168,10 +186,7 @@ def contract_end(*, contract: ServiceContract, end_date: datetime.date,
     """End an active contract; with no contract following, the compound has no management."""
     compound = _lock_compound(contract.compound)
     contract = ServiceContract.objects.select_for_update().get(pk=contract.pk)
-    if contract.status != ContractStatus.ACTIVE:
-        raise ConflictError(_("This contract has already ended."))
-    if end_date < contract.start_date:
-        raise ApplicationError(_("The end date cannot be before the start date."))
+    check_contract_end(contract=contract, end_date=end_date)
     contract.end_date = end_date
     contract.status = ContractStatus.ENDED
     contract.save(update_fields=["end_date", "status"])
@@ -285,15 +300,23 @@ def paid_total(bill: FeeBill) -> Decimal:
     return total or Decimal("0")
 
 
+def check_fee_bill_waiver(*, bill: FeeBill, amount_waived: Decimal) -> None:
+    """A waiver cannot leave the bill asking for less than has been paid on it."""
+    if amount_waived is None:
+        return
+    if paid_total(bill) > bill.amount_due - amount_waived:
+        raise ApplicationError(
+            _("More has already been paid than the bill would ask for after this waiver."),
+            fields=("amount_waived",),
+        )
+
+
 @transaction.atomic
 def fee_bill_update_waiver(*, bill: FeeBill, amount_waived: Decimal) -> FeeBill:
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
     bill.amount_waived = amount_waived
     bill.full_clean()
-    if paid_total(bill) > bill.amount_payable:
-        raise ApplicationError(
-            _("More has already been paid than the bill would ask for after this waiver.")
-        )
+    check_fee_bill_waiver(bill=bill, amount_waived=amount_waived)
     bill.save(update_fields=["amount_waived"])
     mark_dirty(compound_id=bill.compound_id, when=bill.period_start)
     return bill
@@ -310,6 +333,26 @@ def overpayment_message(*, payable: Decimal, already_paid: Decimal, amount: Deci
     }
 
 
+def check_payment(*, bill: FeeBill, amount: Decimal) -> None:
+    """Refused if the payment takes the bill past due − waived."""
+    already = paid_total(bill)
+    # NaN / infinity are not comparable: full_clean() refuses them with a message.
+    finite = amount is not None and (not isinstance(amount, Decimal) or amount.is_finite())
+    if finite and amount > 0 and already + amount > bill.amount_payable:
+        raise ApplicationError(
+            overpayment_message(payable=bill.amount_payable, already_paid=already, amount=amount),
+            code="overpayment", fields=("amount",),
+        )
+
+
+def check_payment_void(*, payment: Payment, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ApplicationError(_("Give the reason for voiding the payment."),
+                               fields=("void_reason",))
+    if payment.voided_at is not None:
+        raise ConflictError(_("This payment has already been voided."))
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -322,14 +365,7 @@ def payment_record(
 ) -> Payment:
     """Record money received. Refused if it takes the bill past due − waived."""
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
-    already = paid_total(bill)
-    # NaN / infinity are not comparable: full_clean() below refuses them with a message.
-    finite = amount is not None and (not isinstance(amount, Decimal) or amount.is_finite())
-    if finite and amount > 0 and already + amount > bill.amount_payable:
-        raise ApplicationError(
-            overpayment_message(payable=bill.amount_payable, already_paid=already, amount=amount),
-            code="overpayment",
-        )
+    check_payment(bill=bill, amount=amount)
     contract = active_contract(bill.compound_id)
     payment = Payment(
         bill=bill, compound_id=bill.compound_id,
@@ -356,11 +392,8 @@ def payment_record(
 def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
     """Void a payment: the row stays, with who voided it, when and why."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(_("Give the reason for voiding the payment."))
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if payment.voided_at is not None:
-        raise ConflictError(_("This payment has already been voided."))
+    check_payment_void(payment=payment, reason=reason)
     payment.voided_at = timezone.now()
     payment.void_reason = reason[:200]
     payment.voided_by = actor
@@ -374,6 +407,25 @@ def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
 
 
 # Disclosures --------------------------------------------------------------------------
+
+
+def check_disclosure(*, compound: Compound, actor) -> ServiceContract:
+    """A compound under contract; a firm's compound's notices are published by the firm.
+    Returns the active contract."""
+    contract = active_contract(compound.pk)
+    if contract is None:
+        raise ApplicationError(
+            _("This compound has no active service contract: there is nobody to disclose for."),
+            fields=("compound",),
+        )
+    if contract.firm_id is not None and actor is not None and not actor.is_superuser:
+        scope = scope_for_user(actor)
+        if not (scope.level == "firm" and scope.node_id == contract.firm_id):
+            raise ApplicationError(
+                _("The notices of a compound served by a property firm are published by "
+                  "that firm.")
+            )
+    return contract
 
 
 @transaction.atomic
@@ -390,18 +442,7 @@ def disclosure_publish(
 ) -> Disclosure:
     """Publish a notice on the compound's board. The firm is the compound's contracted
     firm; a community-led compound's notices are published by the community."""
-    contract = active_contract(compound.pk)
-    if contract is None:
-        raise ApplicationError(
-            _("This compound has no active service contract: there is nobody to disclose for.")
-        )
-    if contract.firm_id is not None and actor is not None and not actor.is_superuser:
-        scope = scope_for_user(actor)
-        if not (scope.level == "firm" and scope.node_id == contract.firm_id):
-            raise ApplicationError(
-                _("The notices of a compound served by a property firm are published by "
-                  "that firm.")
-            )
+    contract = check_disclosure(compound=compound, actor=actor)
     checked = checked_attachment(attachment) if attachment else None
     disclosure = Disclosure(
         compound=compound, firm_id=contract.firm_id, item=item, title=title, text=text,
@@ -425,6 +466,12 @@ def disclosure_publish(
 # Inspections --------------------------------------------------------------------------
 
 
+def check_inspection(*, items) -> None:
+    """An inspection checks at least one item."""
+    if not items:
+        raise ApplicationError(_("An inspection checks at least one item."))
+
+
 @transaction.atomic
 def inspection_record(
     *,
@@ -435,8 +482,7 @@ def inspection_record(
     note: str = "",
 ) -> Inspection:
     """Record a fulfilment inspection with its items: dicts of clause, passed, note, photo."""
-    if not items:
-        raise ApplicationError(_("An inspection checks at least one item."))
+    check_inspection(items=items)
     inspection = save_validated(
         Inspection(
             compound_id=contract.compound_id, contract=contract, date=date,
