@@ -12,7 +12,6 @@ from communities.access.scoping import scope_queryset
 from communities.models import Compound
 
 from .models import (
-    ContractStatus,
     Disclosure,
     DisclosureItem,
     FeeBill,
@@ -96,7 +95,8 @@ def fee_import_list(*, user) -> QuerySet[FeeImport]:
 def disclosure_compounds(*, user) -> QuerySet[Compound]:
     """Compounds the user may publish notices for: in scope and under an active contract."""
     return scope_queryset(
-        Compound.objects.filter(service_contracts__status=ContractStatus.ACTIVE), user
+        Compound.objects.filter(pk__in=ServiceContract.objects.active().values("compound_id")),
+        user,
     ).order_by("name")
 
 
@@ -109,9 +109,7 @@ def notice_board(*, compound: Compound, now: datetime.datetime | None = None) ->
     now = now or timezone.now()
     today = timezone.localdate(now)
     contract = (
-        ServiceContract.objects.select_related("firm")
-        .filter(compound=compound, status=ContractStatus.ACTIVE)
-        .first()
+        ServiceContract.objects.active().select_related("firm").filter(compound=compound).first()
     )
     published = list(
         Disclosure.objects.filter(compound=compound, published_at__lte=now)

@@ -115,9 +115,7 @@ def contract_start(
             _("A community-led or no-management period has no property firm.")
         )
     current = (
-        ServiceContract.objects.select_for_update()
-        .filter(compound=compound, status=ContractStatus.ACTIVE)
-        .first()
+        ServiceContract.objects.active().select_for_update().filter(compound=compound).first()
     )
     if current is not None:
         if start_date <= current.start_date:
@@ -177,18 +175,15 @@ def contract_end(*, contract: ServiceContract, end_date: datetime.date,
     contract.save(update_fields=["end_date", "status"])
     _audit_contract_end(contract, actor)
     mark_dirty_from(compound_id=compound.pk, since=min(end_date, timezone.localdate()))
-    if not ServiceContract.objects.filter(
-        compound=compound, status=ContractStatus.ACTIVE
-    ).exists():
+    if not ServiceContract.objects.active().filter(compound=compound).exists():
         _set_compound_mode(compound, ManagementMode.NONE)
     return contract
 
 
 def active_contract(compound_id: int) -> ServiceContract | None:
     return (
-        ServiceContract.objects.select_related("firm")
-        .filter(compound_id=compound_id, status=ContractStatus.ACTIVE)
-        .first()
+        ServiceContract.objects.active().select_related("firm")
+        .filter(compound_id=compound_id).first()
     )
 
 
