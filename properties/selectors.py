@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from communities.access.scoping import scope_queryset
 from communities.models import Compound
 
+from .fee_import import progress_key
 from .models import (
     Disclosure,
     DisclosureItem,
@@ -90,6 +92,18 @@ def fee_import_list(*, user) -> QuerySet[FeeImport]:
         .select_related("uploaded_by")
         .order_by("-uploaded_at", "-id")
     )
+
+
+def fee_import_rows_processed(record: FeeImport) -> int:
+    """Data rows read so far by a running import (all of them once it has ended): a
+    running import reports through the cache, its transaction being still open."""
+    if not record.is_pending:
+        return record.rows_processed
+    try:
+        live = cache.get(progress_key(record.pk))
+    except Exception:  # noqa: BLE001 - the cache down: the last committed count
+        live = None
+    return max(record.rows_processed, live or 0)
 
 
 def disclosure_compounds(*, user) -> QuerySet[Compound]:
