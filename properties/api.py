@@ -3,6 +3,7 @@ paginated; writes go through the services."""
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, ManagementMode
 
-from . import selectors, services
+from . import fee_import_services, selectors, services
 from .models import (
     Disclosure,
     DisclosureItem,
@@ -342,7 +343,7 @@ class FeeImportViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        record = services.fee_import_queue(
+        record = fee_import_services.fee_import_queue(
             kind=serializer.validated_data["kind"], upload=upload, file_name=upload.name,
             actor=request.user,
         )
@@ -386,8 +387,6 @@ class DisclosureSerializer(serializers.ModelSerializer):
     def get_attachment_url(self, obj) -> str:
         if not obj.attachment:
             return ""
-        from django.urls import reverse
-
         return reverse("disclosure-attachment", args=[obj.compound_id, obj.pk])
 
 

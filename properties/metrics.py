@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from communities.metrics.families import MetricFamily, register_compound_context, register_family
-from communities.models import ManagementMode
+from communities.models import Compound, ManagementMode
 from core.timeutils import next_month, start_of_day
 
 from .models import Disclosure, DisclosureItem, ServiceContract
@@ -86,8 +86,6 @@ def compound_modes(period, compound_ids=None) -> dict:
         "compound_id", "mode", "firm_id"
     ):
         context[compound_id] = (mode, firm_id)
-    from communities.models import Compound
-
     compounds = Compound.objects.all()
     if compound_ids is not None:
         compounds = compounds.filter(pk__in=compound_ids)

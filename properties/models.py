@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.access.scoping import lookups_via
-from communities.models import ManagementMode, served_by_firm
+from communities.access.scoping import lookups_via, served_by_firm
+from communities.models import ManagementMode
 from core.validators import validate_phone
 
 from .credit_code import is_valid_credit_code
@@ -32,8 +32,8 @@ def _firms_serving(contract_path_to_node: str):
     """Scope filter: firms with an active contract on a compound under the scope's node."""
 
     def firm_q(scope) -> Q:
-        contracts = ServiceContract.objects.filter(
-            status=ContractStatus.ACTIVE, **{contract_path_to_node: scope.node_id}
+        contracts = ServiceContract.objects.active().filter(
+            **{contract_path_to_node: scope.node_id}
         )
         return Q(pk__in=contracts.values("firm_id"))
 
@@ -109,6 +109,19 @@ class ContractStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class ServiceContractQuerySet(models.QuerySet):
+    """The one way to say "active contract" (at most one per compound)."""
+
+    def active(self):
+        """Contracts in force: not ended."""
+        return self.filter(status=ContractStatus.ACTIVE)
+
+    def serving(self, firm):
+        """The active contracts of ``firm`` (a PropertyFirm or its id): the compounds it
+        serves now."""
+        return self.active().filter(firm=firm)
+
+
 class ServiceContract(models.Model):
     """A firm serving a compound under one management mode, for a period.
 
@@ -136,6 +149,8 @@ class ServiceContract(models.Model):
         _("status"), max_length=8, choices=ContractStatus.choices, default=ContractStatus.ACTIVE,
         db_index=True,
     )
+
+    objects = ServiceContractQuerySet.as_manager()
 
     scope_lookups = {**lookups_via(compound="compound"), "firm": "firm"}
 

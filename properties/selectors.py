@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -11,8 +12,8 @@ from django.utils import timezone
 from communities.access.scoping import scope_queryset
 from communities.models import Compound
 
+from .fee_import import progress_key
 from .models import (
-    ContractStatus,
     Disclosure,
     DisclosureItem,
     FeeBill,
@@ -93,10 +94,23 @@ def fee_import_list(*, user) -> QuerySet[FeeImport]:
     )
 
 
+def fee_import_rows_processed(record: FeeImport) -> int:
+    """Data rows read so far by a running import (all of them once it has ended): a
+    running import reports through the cache, its transaction being still open."""
+    if not record.is_pending:
+        return record.rows_processed
+    try:
+        live = cache.get(progress_key(record.pk))
+    except Exception:  # noqa: BLE001 - the cache down: the last committed count
+        live = None
+    return max(record.rows_processed, live or 0)
+
+
 def disclosure_compounds(*, user) -> QuerySet[Compound]:
     """Compounds the user may publish notices for: in scope and under an active contract."""
     return scope_queryset(
-        Compound.objects.filter(service_contracts__status=ContractStatus.ACTIVE), user
+        Compound.objects.filter(pk__in=ServiceContract.objects.active().values("compound_id")),
+        user,
     ).order_by("name")
 
 
@@ -109,9 +123,7 @@ def notice_board(*, compound: Compound, now: datetime.datetime | None = None) ->
     now = now or timezone.now()
     today = timezone.localdate(now)
     contract = (
-        ServiceContract.objects.select_related("firm")
-        .filter(compound=compound, status=ContractStatus.ACTIVE)
-        .first()
+        ServiceContract.objects.active().select_related("firm").filter(compound=compound).first()
     )
     published = list(
         Disclosure.objects.filter(compound=compound, published_at__lte=now)

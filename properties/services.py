@@ -3,7 +3,6 @@
 import datetime
 import logging
 from decimal import Decimal
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -18,13 +17,10 @@ from core.errors import ApplicationError, ConflictError
 from core.services import refuse_null_characters, save_validated
 
 from .attachments import checked_attachment
-from .imports import ImportRefused, abandon_import, queue_import, run_import, run_queued
 from .models import (
     ContractStatus,
     Disclosure,
     FeeBill,
-    FeeImport,
-    ImportOutcome,
     Inspection,
     InspectionItem,
     OwnersCommittee,
@@ -136,9 +132,7 @@ def contract_start(
     kept as history; the compound's management mode follows the new contract."""
     compound = _lock_compound(compound)
     current = (
-        ServiceContract.objects.select_for_update()
-        .filter(compound=compound, status=ContractStatus.ACTIVE)
-        .first()
+        ServiceContract.objects.active().select_for_update().filter(compound=compound).first()
     )
     check_contract_start(compound=compound, firm=firm, mode=mode, start_date=start_date,
                          current=current)
@@ -192,18 +186,15 @@ def contract_end(*, contract: ServiceContract, end_date: datetime.date,
     contract.save(update_fields=["end_date", "status"])
     _audit_contract_end(contract, actor)
     mark_dirty_from(compound_id=compound.pk, since=min(end_date, timezone.localdate()))
-    if not ServiceContract.objects.filter(
-        compound=compound, status=ContractStatus.ACTIVE
-    ).exists():
+    if not ServiceContract.objects.active().filter(compound=compound).exists():
         _set_compound_mode(compound, ManagementMode.NONE)
     return contract
 
 
 def active_contract(compound_id: int) -> ServiceContract | None:
     return (
-        ServiceContract.objects.select_related("firm")
-        .filter(compound_id=compound_id, status=ContractStatus.ACTIVE)
-        .first()
+        ServiceContract.objects.active().select_related("firm")
+        .filter(compound_id=compound_id).first()
     )
 
 
@@ -537,73 +528,3 @@ def renovation_project_update(*, project: RenovationProject, **changes) -> Renov
     for field, value in changes.items():
         setattr(project, field, value)
     return save_validated(project, update_fields=list(changes))
-
-
-# Imports ------------------------------------------------------------------------------
-
-
-def fee_import_file(*, kind: str, upload, file_name: str, actor):
-    """Import a bills or payments file: all rows or none, recorded as a FeeImport.
-
-    Runs in its own transaction (see ``properties.imports``); only compounds in the
-    actor's scope can be imported into."""
-    return run_import(kind=kind, upload=upload, file_name=file_name, user=actor)
-
-
-def fee_import_queue(*, kind: str, upload, file_name: str, actor) -> FeeImport:
-    """Check a bills or payments file (type, header row), store it and queue its import
-    (the Celery task ``properties.tasks.run_fee_import``); returns the queued FeeImport.
-
-    The import itself is the same all-or-nothing one as ``fee_import_file``, scoped to
-    the actor's area. With eager Celery it has ended when this returns (refresh the
-    record). A file failing the checks raises ApplicationError (code "import_refused")
-    and nothing is stored."""
-    try:
-        record = queue_import(kind=kind, upload=upload, file_name=file_name, user=actor)
-    except ImportRefused as refused:
-        raise ApplicationError(
-            "；".join(message for _row, message in refused.errors), code="import_refused"
-        ) from None
-    transaction.on_commit(partial(_fee_import_enqueue, record.pk))
-    return record
-
-
-def _fee_import_enqueue(import_id: int) -> None:
-    from .tasks import run_fee_import
-
-    try:
-        run_fee_import.delay(import_id)
-    except Exception:  # the broker refused it: end the import rather than leave it queued
-        logger.exception("fee import %s could not be queued", import_id)
-        fee_import_abandon(import_id=import_id, message=_(
-            "The import could not be started; nothing was imported. Try again."))
-
-
-# Longer than any import takes once started; a task older than this was lost.
-STALE_IMPORT_AFTER = datetime.timedelta(minutes=10)
-
-
-def fee_imports_requeue_stale(*, now=None, limit: int = 100) -> list[int]:
-    """Queue again the imports still waiting or running ``STALE_IMPORT_AFTER`` after
-    their upload: their task was lost (a broker restarted without persistence) or its
-    worker died beyond redelivery. The task is idempotent — a duplicate of an import
-    still running waits for it and then does nothing — so this is always safe."""
-    cutoff = (now or timezone.now()) - STALE_IMPORT_AFTER
-    stale = list(
-        FeeImport.objects.filter(
-            outcome__in=[ImportOutcome.QUEUED, ImportOutcome.RUNNING], uploaded_at__lt=cutoff
-        ).order_by("uploaded_at").values_list("pk", flat=True)[:limit]
-    )
-    for import_id in stale:
-        _fee_import_enqueue(import_id)
-    return stale
-
-
-def fee_import_abandon(*, import_id: int, message: str):
-    """End a queued import as refused with ``message`` and delete its stored file."""
-    return abandon_import(import_id, message)
-
-
-def fee_import_run(*, import_id: int):
-    """Run a queued import (the Celery task); does nothing for one that has ended."""
-    return run_queued(import_id)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import fee_import_services, services
 
 
 @shared_task
@@ -17,11 +17,11 @@ def run_fee_import(import_id: int) -> str:
     """Import a queued bills or payments file (all rows or none) and delete the stored
     file. Idempotent: a redelivered task finds the import ended and does nothing; a run
     killed mid-way was rolled back, so the redelivery imports the file afresh."""
-    record = services.fee_import_run(import_id=import_id)
+    record = fee_import_services.fee_import_run(import_id=import_id)
     return record.outcome if record is not None else "missing"
 
 
 @shared_task
 def requeue_stale_fee_imports() -> list[int]:
     """Every quarter of an hour: imports whose task was lost are queued again."""
-    return services.fee_imports_requeue_stale()
+    return fee_import_services.fee_imports_requeue_stale()

@@ -18,11 +18,10 @@ from communities.models import Compound
 from core.errors import ApplicationError
 from core.exports import xlsx_response
 
-from . import selectors, services
+from . import fee_import_services, selectors, services
 from .attachments import stored_image_type
+from .fee_import import template_headers
 from .forms import DisclosureForm, FeeImportForm
-from .imports import rows_processed as fee_import_rows_processed
-from .imports import template_headers
 from .models import Disclosure, ImportKind, ImportOutcome, InspectionItem
 
 logger = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ def fee_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            record = services.fee_import_queue(
+            record = fee_import_services.fee_import_queue(
                 kind=form.cleaned_data["kind"], upload=upload, file_name=upload.name,
                 actor=request.user,
             )
@@ -98,7 +97,7 @@ def fee_import(request):
 def fee_import_detail(request, pk: int):
     record = get_object_or_404(selectors.fee_import_list(user=request.user), pk=pk)
     return render(request, "properties/fee_import_detail.html", {
-        "record": record, "rows_processed": fee_import_rows_processed(record),
+        "record": record, "rows_processed": selectors.fee_import_rows_processed(record),
     })
 
 

@@ -32,7 +32,6 @@ from .hierarchy import (  # noqa: F401
     Household,
     ManagementMode,
     Street,
-    served_by_firm,
 )
 from .snapshots import (  # noqa: F401
     Dimension,

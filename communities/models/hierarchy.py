@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.access.scoping import lookups_via
+from communities.access.scoping import lookups_via, served_by_firm
 from core.validators import validate_phone
 
 
@@ -38,21 +38,6 @@ class GridDutyType(models.TextChoices):
     PETITIONS = "petitions", _("Petitions and visits")
     EMERGENCY = "emergency", _("Emergency management")
     URBAN_MANAGEMENT = "urban_management", _("Urban management")
-
-
-def served_by_firm(path_to_compound: str):
-    """Scope filter for firm staff: compounds under an active contract with their firm.
-
-    The contracts live in ``properties``; they are reached by the reverse relation
-    name only, so this app does not import that one."""
-
-    def firm_q(scope) -> Q:
-        return Q(**{
-            f"{path_to_compound}service_contracts__firm": scope.node_id,
-            f"{path_to_compound}service_contracts__status": "active",
-        })
-
-    return firm_q
 
 
 class City(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from communities.access.scoping import is_in_scope
 from communities.models import Grid
 from core.errors import ApplicationError, ConflictError
-from properties.models import ContractStatus, PropertyFirm, ServiceContract
+from properties.models import PropertyFirm, ServiceContract
 
 from ..lifecycle import (
     RESIDENT,
@@ -102,9 +102,8 @@ def dispatch_targets(complaint) -> list[tuple[str, str]]:
     """Where a complaint may go: a firm holding an active contract on its compound, a
     grid of its community, or the community itself. Values are "firm:<id>",
     "grid:<id>", "community"."""
-    firms = PropertyFirm.objects.filter(
-        contracts__compound_id=complaint.compound_id, contracts__status=ContractStatus.ACTIVE
-    ).distinct().order_by("name")
+    serving = ServiceContract.objects.active().filter(compound_id=complaint.compound_id)
+    firms = PropertyFirm.objects.filter(pk__in=serving.values("firm_id")).order_by("name")
     grids = Grid.objects.filter(community_id=complaint.compound.community_id).order_by("name")
     targets = [(f"firm:{f.pk}", f"{HandlerKind.FIRM.label}：{f.name}") for f in firms]
     targets += [(f"grid:{g.pk}", f"{HandlerKind.GRID.label}：{g.name}") for g in grids]
@@ -121,8 +120,8 @@ def _resolve_target(complaint, target: str):
     except ValueError:
         ident = None
     if kind == HandlerKind.FIRM and ident:
-        contract = ServiceContract.objects.filter(
-            compound_id=complaint.compound_id, firm_id=ident, status=ContractStatus.ACTIVE
+        contract = ServiceContract.objects.serving(ident).filter(
+            compound_id=complaint.compound_id
         ).select_related("firm").first()
         if contract is None:
             raise ApplicationError(

@@ -4,15 +4,19 @@ firm "甲" serves A1a-c-p (public trusteeship); firm "乙" serves B1a-c-p (marke
 A1b-c-p is community-led (no firm); A2a-c-p has no contract.
 """
 
+import csv
 import datetime
 import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
+from openpyxl import Workbook
 
 from communities.models import StaffRole
-from properties import services
+from properties import fee_import_services, services
 from properties.credit_code import check_character
 from tests.factories import staff_user
 
@@ -70,10 +74,6 @@ def paid_at(day=5):
 
 def csv_file(rows, *, header, encoding="utf-8-sig", name="fees.csv"):
     """An uploaded-file-like CSV with ``header`` and ``rows`` (lists of cell values)."""
-    import csv
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -83,9 +83,6 @@ def csv_file(rows, *, header, encoding="utf-8-sig", name="fees.csv"):
 
 
 def xlsx_file(rows, *, header, name="fees.xlsx"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(header)
@@ -102,3 +99,16 @@ def xlsx_file(rows, *, header, name="fees.xlsx"):
 BILL_HEADER = ["小区", "楼栋", "单元", "房号", "账期开始", "账期结束", "应收金额", "减免金额"]
 PAYMENT_HEADER = ["小区", "楼栋", "单元", "房号", "账期开始", "收据号", "缴费金额", "缴费时间",
                   "缴费方式"]
+
+
+def import_file(kind, upload, user):
+    """Import ``upload`` the way production does: ``fee_import_queue`` stores it and
+    queues the Celery task on commit; the task (eager here) runs ``fee_import_run``.
+    Returns the ended FeeImport. A file refused before it is queued (its type, a CSV
+    header) raises ApplicationError, as the page and the API answer it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        record = fee_import_services.fee_import_queue(
+            kind=kind, upload=upload, file_name=upload.name, actor=user
+        )
+    record.refresh_from_db()
+    return record

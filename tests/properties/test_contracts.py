@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connections, transaction
+from django.urls import reverse
 
-from communities.models import Compound
+from communities.models import AuditAction, AuditEvent, Compound
 from core.errors import ApplicationError, ConflictError
 from properties import services
 from properties.models import ServiceContract
@@ -80,20 +81,21 @@ def test_database_refuses_a_second_active_contract(fw):
 
 def test_integrity_error_becomes_a_clear_conflict(fw, monkeypatch):
     """If the lock were bypassed, the constraint still holds and the user gets a 409."""
-    real_filter = ServiceContract.objects.select_for_update
-
     class NoCurrent:
+        def select_for_update(self):
+            return self
+
         def filter(self, **kwargs):
             return ServiceContract.objects.none()
 
-    monkeypatch.setattr(ServiceContract.objects, "select_for_update", lambda: NoCurrent())
+    monkeypatch.setattr(ServiceContract.objects, "active", lambda: NoCurrent())
     with pytest.raises(ConflictError) as caught:
         services.contract_start(
             compound=fw.compounds["A1a-c-p"], firm=fw.firms["乙"], mode="market",
             start_date=D(2026, 2, 1), fee_standard=Decimal("1"),
         )
     assert caught.value.status_code == 409
-    monkeypatch.setattr(ServiceContract.objects, "select_for_update", real_filter)
+    monkeypatch.undo()
     assert ServiceContract.objects.filter(compound=fw.compounds["A1a-c-p"]).count() == 1
 
 
@@ -125,7 +127,7 @@ def test_two_concurrent_starts_leave_exactly_one_active_contract(postgres, fw):
     for thread in threads:
         thread.join(timeout=30)
     assert len(outcomes) == 2
-    active = list(ServiceContract.objects.filter(compound=compound, status="active"))
+    active = list(ServiceContract.objects.active().filter(compound=compound))
     assert len(active) == 1
     compound.refresh_from_db()
     assert compound.management_mode == active[0].mode
@@ -136,8 +138,6 @@ def test_two_concurrent_starts_leave_exactly_one_active_contract(postgres, fw):
 
 
 def test_admin_starts_a_contract_through_the_service(client, fw):
-    from django.urls import reverse
-
     client.force_login(fw.users["superuser"])
     response = client.post(reverse("admin:properties_servicecontract_add"), {
         "compound": fw.compounds["A1a-c-p"].pk, "firm": fw.firms["乙"].pk, "mode": "market",
@@ -150,8 +150,6 @@ def test_admin_starts_a_contract_through_the_service(client, fw):
 
 
 def test_admin_shows_refusal_on_the_form(client, fw):
-    from django.urls import reverse
-
     client.force_login(fw.users["superuser"])
     response = client.post(reverse("admin:properties_servicecontract_add"), {
         "compound": fw.compounds["A1a-c-p"].pk, "firm": fw.firms["乙"].pk, "mode": "market",
@@ -165,8 +163,6 @@ def test_admin_shows_refusal_on_the_form(client, fw):
 
 
 def test_admin_ends_a_contract_by_setting_its_end_date(client, fw):
-    from django.urls import reverse
-
     contract = fw.contracts["B1a-c-p"]
     client.force_login(fw.users["superuser"])
     response = client.post(
@@ -182,8 +178,6 @@ def test_admin_ends_a_contract_by_setting_its_end_date(client, fw):
 def test_starting_and_ending_contracts_is_audited(fw):
     """Who changed a compound's management, when, and to what: in the audit trail, with
     the compound's place (so a district official sees it)."""
-    from communities.models import AuditAction, AuditEvent
-
     compound, actor = fw.compounds["A1a-c-p"], fw.users["community_staff"]
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     new = services.contract_start(

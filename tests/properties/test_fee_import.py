@@ -2,17 +2,20 @@
 bad row; only compounds in the user's scope."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from communities.models import Household
+from core.errors import ApplicationError
 from properties import services
 from properties.models import FeeBill, FeeImport, Payment
 
-from .conftest import BILL_HEADER, PAYMENT_HEADER, csv_file, xlsx_file
+from .conftest import BILL_HEADER, PAYMENT_HEADER, csv_file, import_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +47,7 @@ def bill_rows(count, *, compound="A1a-c-p"):
 
 
 def run(kind, upload, user):
-    return services.fee_import_file(kind=kind, upload=upload, file_name=upload.name, actor=user)
+    return import_file(kind, upload, user)
 
 
 def test_three_bad_rows_among_1000_import_nothing_and_are_listed(many_households):
@@ -119,7 +122,13 @@ def test_bill_already_in_the_database_is_refused(fw, bill):
 
 
 def test_missing_columns_refuse_the_file(fw):
-    record = run("bills", csv_file([["A1a-c-p"]], header=["小区", "楼栋"]),
+    with pytest.raises(ApplicationError) as refused:  # a CSV header: before it is queued
+        run("bills", csv_file([["A1a-c-p"]], header=["小区", "楼栋"]), fw.users["firm_staff"])
+    assert refused.value.code == "import_refused"
+    assert "缺少列" in refused.value.message and "房号" in refused.value.message
+    assert FeeImport.objects.count() == 0
+    # A workbook's header is checked by the import itself.
+    record = run("bills", xlsx_file([["A1a-c-p"]], header=["小区", "楼栋"]),
                  fw.users["firm_staff"])
     assert record.outcome == "refused"
     assert "缺少列" in record.errors[0]["message"] and "房号" in record.errors[0]["message"]
@@ -143,11 +152,10 @@ def test_gbk_csv_and_english_headers_are_read(fw):
     [("fees.xlsx", b"not a zip at all"), ("fees.txt", b"a,b\n"), ("fees.csv", b"PK\x03\x04xx")],
 )
 def test_wrong_file_types_are_refused(fw, name, content):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    record = run("bills", SimpleUploadedFile(name, content), fw.users["firm_staff"])
-    assert record.outcome == "refused"
-    assert record.errors and record.errors[0]["row"] == 0
+    with pytest.raises(ApplicationError) as refused:
+        run("bills", SimpleUploadedFile(name, content), fw.users["firm_staff"])
+    assert refused.value.code == "import_refused" and refused.value.message
+    assert FeeImport.objects.count() == 0
 
 
 def _payment_row(room, receipt, amount, when="2026-04-05 10:00", channel="微信支付"):
@@ -231,7 +239,7 @@ def test_templates_have_chinese_headers(client, fw, kind):
     client.force_login(fw.users["firm_staff"])
     response = client.get(reverse("fee-import-template", args=[kind, "xlsx"]))
     assert response.status_code == 200
-    sheet = load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content)),
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)),
                           read_only=True).worksheets[0]
     header = next(sheet.iter_rows(values_only=True))
     assert list(header) == (BILL_HEADER if kind == "bills" else PAYMENT_HEADER)

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
+from communities.models import Household
 from core.errors import ApplicationError
-from properties import imports, services, tasks
+from properties import fee_import_services, tasks
+from properties.fee_import import progress_key, rows
 from properties.models import FeeBill, FeeImport, ImportOutcome
 
 from .conftest import BILL_HEADER, csv_file, xlsx_file
@@ -24,13 +27,13 @@ def bill_row(room="101", start="2026-04-01", end="2026-04-30", due="40"):
 
 
 def stored_files(settings) -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / imports.UPLOAD_DIR
+    folder = Path(settings.MEDIA_ROOT) / fee_import_services.FEE_IMPORT_UPLOAD_DIR
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
 def queue(user, upload, kind="bills"):
-    return services.fee_import_queue(kind=kind, upload=upload, file_name=upload.name,
-                                     actor=user)
+    return fee_import_services.fee_import_queue(kind=kind, upload=upload,
+                                                file_name=upload.name, actor=user)
 
 
 @pytest.mark.django_db(transaction=True)  # the task is queued on commit, then runs eagerly
@@ -96,33 +99,32 @@ def test_running_page_refreshes_itself_and_shows_progress(client, fw):
     user = fw.users["firm_staff"]
     record = FeeImport.objects.create(kind="bills", file_name="big.xlsx", uploaded_by=user,
                                       outcome=ImportOutcome.RUNNING, rows_processed=0)
-    cache.set(imports.progress_key(record.pk), 42000)
+    cache.set(progress_key(record.pk), 42000)
     client.force_login(user)
     body = client.get(reverse("fee-import-detail", args=[record.pk])).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in body
     assert "42000" in body and "正在导入" in body
     assert "<script>" not in body
-    cache.delete(imports.progress_key(record.pk))
+    cache.delete(progress_key(record.pk))
     FeeImport.objects.filter(pk=record.pk).update(outcome=ImportOutcome.QUEUED)
     body = client.get(reverse("fee-import-detail", args=[record.pk])).content.decode()
     assert 'http-equiv="refresh"' in body and "等待导入" in body
 
 
 def test_progress_is_reported_every_n_rows(fw, monkeypatch, django_capture_on_commit_callbacks):
-    from communities.models import Household
-
     compound, building = fw.compounds["A1a-c-p"], fw.buildings["A1a-c-p-b1"]
     Household.objects.bulk_create(
         Household(compound=compound, building=building, unit="1", room=f"R{i:03d}",
                   floor_area=80, owner_name="业主") for i in range(1, 251)
     )
     seen = []
-    monkeypatch.setattr(imports, "PROGRESS_EVERY", 100)
-    monkeypatch.setattr(imports, "_report_progress", lambda pk, rows: seen.append(rows))
-    rows = [["A1a-c-p", "1号楼", "1", f"R{i:03d}", "2026-05-01", "2026-05-31", "40", "0"]
-            for i in range(1, 251)]
+    monkeypatch.setattr(rows, "PROGRESS_EVERY", 100)
+    monkeypatch.setattr(fee_import_services, "fee_import_report_progress",
+                        lambda *, import_id, rows: seen.append(rows))
+    lines = [["A1a-c-p", "1号楼", "1", f"R{i:03d}", "2026-05-01", "2026-05-31", "40", "0"]
+             for i in range(1, 251)]
     with django_capture_on_commit_callbacks(execute=True):
-        record = queue(fw.users["firm_staff"], csv_file(rows, header=BILL_HEADER))
+        record = queue(fw.users["firm_staff"], csv_file(lines, header=BILL_HEADER))
     record.refresh_from_db()
     assert record.outcome == ImportOutcome.IMPORTED and record.rows_imported == 250
     assert seen == [100, 200]
@@ -206,8 +208,6 @@ def test_imports_only_into_the_users_area(fw, django_capture_on_commit_callbacks
 
 
 def test_unreadable_files_are_refused_before_anything_is_stored(fw, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     with pytest.raises(ApplicationError) as refused:
         queue(fw.users["firm_staff"], SimpleUploadedFile("fees.xlsx", b"not a zip"))
     assert refused.value.code == "import_refused"
@@ -233,7 +233,7 @@ def test_an_import_whose_task_was_lost_is_queued_again(fw, monkeypatch):
         recent = queue(fw.users["firm_staff"],
                        csv_file([bill_row(room="102")], header=BILL_HEADER))
     monkeypatch.undo()
-    old = lost.uploaded_at - services.STALE_IMPORT_AFTER - datetime.timedelta(minutes=1)
+    old = lost.uploaded_at - fee_import_services.STALE_IMPORT_AFTER - datetime.timedelta(minutes=1)
     FeeImport.objects.filter(pk=lost.pk).update(uploaded_at=old)
 
     assert tasks.requeue_stale_fee_imports() == [lost.pk]

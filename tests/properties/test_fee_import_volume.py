@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from communities.models import Household
-from properties import imports, services
+from properties.fee_import import rows as row_checks
 from properties.models import FeeBill
 
-from .conftest import BILL_HEADER, csv_file
+from .conftest import BILL_HEADER, csv_file, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -37,32 +37,30 @@ def rows(count):
 
 
 def test_rows_are_inserted_in_batches_never_all_held(households, monkeypatch):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 250)
+    monkeypatch.setattr(row_checks, "BATCH_SIZE", 250)
     largest = []
-    real_flush = imports._Importer.flush
+    real_flush = row_checks.RowImporter.flush
 
     def watching_flush(self):
         largest.append(len(self.pending))
-        real_flush(self)
+        yield from real_flush(self)
 
-    monkeypatch.setattr(imports._Importer, "flush", watching_flush)
-    upload = csv_file(list(rows(2000)), header=BILL_HEADER)
-    record = services.fee_import_file(kind="bills", upload=upload, file_name="big.csv",
-                                      actor=households.users["firm_staff"])
+    monkeypatch.setattr(row_checks.RowImporter, "flush", watching_flush)
+    upload = csv_file(list(rows(2000)), header=BILL_HEADER, name="big.csv")
+    record = import_file("bills", upload, households.users["firm_staff"])
     assert record.outcome == "imported" and FeeBill.objects.count() == 2000
     assert max(largest) == 250 and len(largest) == 9  # 8 full batches and the final flush
 
 
 def test_memory_does_not_grow_with_the_rows(households, monkeypatch):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 250)  # batches fill up in a small file
+    monkeypatch.setattr(row_checks, "BATCH_SIZE", 250)  # batches fill up in a small file
 
     def peak_for(count):
-        upload = csv_file(list(rows(count)), header=BILL_HEADER)
+        upload = csv_file(list(rows(count)), header=BILL_HEADER, name="m.csv")
         FeeBill.objects.all().delete()
         tracemalloc.start()
         try:
-            record = services.fee_import_file(kind="bills", upload=upload, file_name="m.csv",
-                                              actor=households.users["firm_staff"])
+            record = import_file("bills", upload, households.users["firm_staff"])
             return tracemalloc.get_traced_memory()[1], record
         finally:
             tracemalloc.stop()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from properties import imports, tasks
+from properties import fee_import_services, tasks
 from properties.models import FeeBill, FeeImport, ImportOutcome
 
 from .conftest import BILL_HEADER, csv_file
@@ -18,16 +18,20 @@ def shared_media(settings, monkeypatch):
     monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(settings.MEDIA_ROOT))
 
 
-def test_a_worker_imports_a_queued_file_once_and_deletes_it(shared_media, celery_worker, fw,
-                                                            settings):
+def test_a_worker_imports_a_queued_file_once_and_deletes_it(
+    shared_media, celery_worker, fw, settings, monkeypatch
+):
     rows = [["A1a-c-p", "1号楼", "", room, "2026-05-01", "2026-05-31", "40", "0"]
             for room in ("101", "102")]
     upload = csv_file(rows, header=BILL_HEADER)
-    record = imports.queue_import(kind="bills", upload=upload, file_name=upload.name,
-                                  user=fw.users["firm_staff"])
-    assert (Path(settings.MEDIA_ROOT) / record.stored_file).exists()
-    for _ in range(2):  # delivered twice: imported once
-        tasks.run_fee_import.apply_async((record.pk,), queue=celery_worker.queue)
+    # The queue sends the task to this test's worker (a queue of its own).
+    task = tasks.run_fee_import
+    monkeypatch.setattr(task, "delay", lambda *args: task.apply_async(
+        args, queue=celery_worker.queue))
+    record = fee_import_services.fee_import_queue(
+        kind="bills", upload=upload, file_name=upload.name, actor=fw.users["firm_staff"]
+    )  # committed at once (transactional_db): the task is sent
+    task.apply_async((record.pk,), queue=celery_worker.queue)  # delivered twice: imported once
     deadline = time.monotonic() + 60
     while FeeImport.objects.get(pk=record.pk).is_pending:
         assert time.monotonic() < deadline, "the worker did not finish the import"
@@ -37,4 +41,5 @@ def test_a_worker_imports_a_queued_file_once_and_deletes_it(shared_media, celery
     assert record.outcome == ImportOutcome.IMPORTED, record.errors
     assert record.rows_imported == 2 and FeeBill.objects.filter(fee_import=record).count() == 2
     assert record.stored_file == ""
-    assert not any((Path(settings.MEDIA_ROOT) / imports.UPLOAD_DIR).iterdir())
+    folder = Path(settings.MEDIA_ROOT) / fee_import_services.FEE_IMPORT_UPLOAD_DIR
+    assert not any(folder.iterdir())

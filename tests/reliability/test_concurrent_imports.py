@@ -1,6 +1,7 @@
 """Two imports of the same bills file at the same moment (two threads, two database
-connections, PostgreSQL): one imports, the other is refused with a clear message, and
-the totals are those of one import."""
+connections, PostgreSQL), each uploaded as production does (``fee_import_queue``, whose
+Celery task, eager here, runs on commit): one imports, the other is refused with a clear
+message, and the totals are those of one import."""
 
 import datetime
 import threading
@@ -11,7 +12,7 @@ from django.db import connections
 from django.db.models import Sum
 
 from communities.models import Household
-from properties.imports import run_import
+from properties import fee_import_services
 from properties.models import FeeBill, FeeImport
 from tests.properties.conftest import BILL_HEADER, csv_file
 
@@ -43,8 +44,12 @@ def test_same_file_imported_twice_at_once(postgres, fw):
         try:
             upload = csv_file(rows, header=BILL_HEADER)
             start.wait(timeout=30)
-            results.append(run_import(kind="bills", upload=upload, file_name=upload.name,
-                                      user=user))
+            # Autocommit: the task runs (eagerly) as soon as the upload is recorded.
+            record = fee_import_services.fee_import_queue(
+                kind="bills", upload=upload, file_name=upload.name, actor=user
+            )
+            record.refresh_from_db()
+            results.append(record)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             failures.append(exc)
         finally:

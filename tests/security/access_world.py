@@ -27,7 +27,7 @@ from party_orgs.models import (
 from properties import services as property_services
 from properties.models import DisclosureItem
 from tests.complaints.conftest import image_file, make_complaint
-from tests.properties.conftest import BILL_HEADER, csv_file
+from tests.properties.conftest import BILL_HEADER, csv_file, import_file
 
 COMMUNITIES = ("A1a-c", "A1b-c", "A2a-c", "B1a-c")
 
@@ -119,8 +119,7 @@ def build(w):
         )
         upload = csv_file([[compound.name, "1号楼", "", "101", "2026-02-01", "2026-02-28",
                             "40.00", "0"]], header=BILL_HEADER, name=f"{cname}.csv")
-        record = property_services.fee_import_file(kind="bills", upload=upload,
-                                                   file_name=upload.name, actor=root)
+        record = import_file("bills", upload, root)
         assert record.outcome == "imported", record.errors
         party_services.list_item_create(community=community, year=2026,
                                         list_kind=ListKind.LIVELIHOOD, title=f"项目{cname}")
