@@ -36,6 +36,7 @@ FEE_IMPORT_PROGRESS_TTL = 6 * 3600
 STALE_IMPORT_AFTER = datetime.timedelta(minutes=10)
 
 
+@transaction.atomic
 def fee_import_queue(*, kind: str, upload, file_name: str, actor) -> FeeImport:
     """Check a bills or payments file (type, header row), store it under a private path
     and queue its import (the Celery task ``run_fee_import``, on commit); returns the
