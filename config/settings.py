@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "communities.access.middleware.StaffSessionTimeoutMiddleware",
     "communities.access.middleware.SecondFactorRequiredMiddleware",
+    "communities.access.first_password.PasswordChangeRequiredMiddleware",
     "communities.access.middleware.StaffNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
     "communities.audit.AuditRequestMiddleware",
@@ -379,6 +380,7 @@ SPECTACULAR_SETTINGS = {
         "ActionItemStatusEnum": "party_orgs.models.ActionStatus",
         "DemonstrationPointStatusEnum": "party_orgs.models.PointStatus",
         "ListItemStatusEnum": "party_orgs.models.ItemStatus",
+        "StaffRoleEnum": "communities.models.StaffRole",
     },
 }
 
@@ -390,6 +392,12 @@ NOTIFIER_BACKEND = os.environ.get(
 )
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+# Accounts (communities.accounts): one-time passwords and password-reset codes are texted
+# to staff through core.sms; "complaints.notifications.SmsGatewayNotifier" sends them
+# through the same gateway as residents' messages. ACCOUNT_RATE_LIMITS overrides the
+# reset-code limits, {name: (limit, window seconds)}: "reset_ip", "reset_login".
+STAFF_SMS_BACKEND = os.environ.get("STAFF_SMS_BACKEND", "core.sms.LoggingSms")
+ACCOUNT_RATE_LIMITS: dict = {}
 # Accounts created by `make run` for trying the portal; refused when DEBUG is off.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "hongse-demo-2026")
 # Dashboard (communities.metrics.definitions): red/amber/green thresholds per metric,
