@@ -21,3 +21,5 @@ class CommunitiesConfig(AppConfig):
         autodiscover_modules("dashboard_panels")
         # Metric families register themselves in their app's metrics.py.
         autodiscover_modules("metrics")
+        # Retention rules of residents' personal data (communities.retention).
+        autodiscover_modules("retention")

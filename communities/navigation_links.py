@@ -6,3 +6,4 @@ from communities.navigation import staff_link
 
 staff_link(_("Dashboard"), "dashboard", permission="communities.view_dashboard", order=5)
 staff_link(_("Accounts"), "account-list", permission="communities.manage_accounts", order=90)
+staff_link(_("Retention"), "retention", permission="communities.apply_retention", order=95)

@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     RETENTION_APPLIED = "retention_applied", _("Personal data anonymised (retention)")
+    RESIDENT_LEFT = "resident_left", _("Owner or resident left")
 
 
 class AuditEvent(models.Model):
