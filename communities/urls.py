@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communities import account_views, retention_views, views
+from communities import account_views, audit_export, retention_views, views
 from communities.dashboard import views as dashboard_views
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
          name="account-reactivate"),
     path("staff/accounts/<int:pk>/reset-password/", account_views.account_password_reset,
          name="account-password-reset"),
+    path("staff/audit/export.xlsx", audit_export.audit_log_export, name="audit-export"),
     path("staff/retention/", retention_views.retention_page, name="retention"),
     path("accounts/password/change/", account_views.password_change, name="password-change"),
     path("accounts/password-reset/", account_views.password_reset_request,

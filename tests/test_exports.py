@@ -15,6 +15,7 @@ from communities import services as community_services
 from communities.models import VulnerableGroup
 from core.exports import money, percent, points_change, xlsx_response
 from core.timeutils import local_today
+from properties import services as property_services
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,98 @@ def test_each_party_export_opens_with_numbers_as_numbers(filled, client, ledger)
     client.force_login(filled.users["superuser"])
     response = client.get(f"/party/export/{ledger}.xlsx")
     check_sheet(open_book(response).active)
+
+
+PROPERTY_LEDGERS = ["bills", "payments", "arrears", "disclosures", "inspections", "contracts",
+                    "firms", "renovations", "committees"]
+
+
+@pytest.fixture
+def fees(filled):
+    """A community-led contract with an inspection, a committee, a renovation project, a
+    disclosure, and two bills: one paid in full, one partly paid (an arrear)."""
+    w = filled
+    compound = w.compounds["A1a-c-p"]
+    staff = w.users["community_staff"]
+    contract = property_services.contract_start(
+        actor=w.users["district_official"], compound=compound, firm=None,
+        mode="community_led", start_date=datetime.date(2026, 1, 1),
+        fee_standard=Decimal("0.50"),
+    )
+    property_services.inspection_record(
+        contract=contract, date=datetime.date(2026, 3, 2), inspector=staff,
+        items=[{"clause": "保洁", "passed": True}, {"clause": "=1+1", "passed": False}],
+    )
+    property_services.owners_committee_create(
+        compound=compound, kind="owners_committee", term_start=datetime.date(2025, 1, 1),
+        term_end=None, members=5, party_members=2,
+    )
+    property_services.renovation_project_create(
+        compound=compound, year=2026, works=["lifts", "roads"], budget=Decimal("1234567.89"),
+    )
+    property_services.disclosure_publish(
+        compound=compound, item="fee_standards", title="收费标准", text="每月每平方米0.50元",
+        actor=staff,
+    )
+    household = w.households["A1a-c-p-b1-1"]
+    paid = property_services.fee_bill_create(
+        household=household, period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31), amount_due=Decimal("40.00"),
+    )
+    owed = property_services.fee_bill_create(
+        household=household, period_start=datetime.date(2026, 2, 1),
+        period_end=datetime.date(2026, 2, 28), amount_due=Decimal("1200.00"),
+    )
+    moment = datetime.datetime(2026, 3, 1, 10, 0, tzinfo=datetime.UTC)
+    property_services.payment_record(bill=paid, amount=Decimal("40.00"), paid_at=moment,
+                                     channel="cash", receipt_no="-R1", actor=staff)
+    property_services.payment_record(bill=owed, amount=Decimal("200.00"), paid_at=moment,
+                                     channel="cash", receipt_no="R2", actor=staff)
+    w.owed = owed
+    return w
+
+
+@pytest.mark.parametrize("ledger", PROPERTY_LEDGERS)
+def test_each_property_export_opens_with_numbers_as_numbers(fees, client, ledger):
+    client.force_login(fees.users["community_staff"])
+    response = client.get(f"/staff/properties/export/{ledger}.xlsx")
+    check_sheet(open_book(response).active)
+    assert fees.communities["A1a-c"].name in filename(response)
+
+
+def test_the_arrears_list_names_the_unpaid_bill_with_amounts_and_months(fees, client):
+    client.force_login(fees.users["community_staff"])
+    sheet = open_book(client.get("/staff/properties/export/arrears.xlsx")).active
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row[5].value == datetime.datetime(2026, 2, 1)
+    assert (row[7].value, row[8].value, row[9].value) == (1200, 200, 1000)
+    assert row[9].number_format == "#,##0.00"
+    assert isinstance(row[10].value, int) and row[10].value >= 9  # months since Feb 2026
+    page = client.get("/staff/fees/arrears/")
+    html = page.content.decode()
+    assert page.status_code == 200, html
+    assert "1,000.00" in html or "1000.00" in html, html[html.find("id=\"arrears\""):][:1500]
+
+
+def test_property_exports_are_scoped(fees, client):
+    client.force_login(fees.users["grid_worker"])
+    assert client.get("/staff/properties/export/arrears.xlsx").status_code == 403
+    client.force_login(fees.users["other_district_official"]
+                       if "other_district_official" in fees.users else fees.users["nobody"])
+    response = client.get("/staff/properties/export/bills.xlsx")
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:
+        assert len(list(open_book(response).active.iter_rows(min_row=2))) == 0
+    assert client.get("/staff/properties/export/nonsense.xlsx").status_code in (403, 404)
+
+
+def test_the_audit_log_exports_for_officials(fees, client):
+    client.force_login(fees.users["district_official"])
+    response = client.get("/staff/audit/export.xlsx")
+    sheet = open_book(response).active
+    check_sheet(sheet)
+    assert len(list(sheet.iter_rows(min_row=2))) >= 1  # the contract started
+    client.force_login(fees.users["community_staff"])
+    assert client.get("/staff/audit/export.xlsx").status_code == 403
