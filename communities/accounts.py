@@ -33,7 +33,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.dispatch import receiver
 from django.http import Http404
 from django.utils import timezone, translation
@@ -148,9 +148,8 @@ def account_list(*, actor, filters: dict | None = None) -> QuerySet:
     filters = filters or {}
     accounts = managed_accounts(actor=actor)
     if filters.get("q"):
-        accounts = accounts.filter(username__icontains=filters["q"]) | accounts.filter(
-            first_name__icontains=filters["q"]
-        )
+        accounts = accounts.filter(Q(username__icontains=filters["q"])
+                                   | Q(first_name__icontains=filters["q"]))
     if filters.get("role"):
         accounts = accounts.filter(staff_assignments__ended_at__isnull=True,
                                    staff_assignments__role=filters["role"])

@@ -126,6 +126,8 @@ def test_each_staff_export_opens_with_numbers_as_numbers(filled, client, url):
     book = open_book(response)
     check_sheet(book.active)
     assert filename(response).endswith(f"{local_today():%Y-%m-%d}.xlsx")
+    if not url.startswith("/staff/complaints/"):
+        assert "-A1a-c-" in filename(response)  # the unit
 
 
 def test_the_compound_export_holds_numbers(filled, client):
