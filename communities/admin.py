@@ -431,3 +431,6 @@ class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
     readonly_fields = ["at", "action", "actor", "actor_label", "object_type", "object_id",
                        "city", "district", "community", "compound", "changes", "ip_address"]
     fields = readonly_fields
+
+
+from communities import admin_accounts  # noqa: E402, F401  (accounts run by the district)

@@ -4,6 +4,7 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 
 from communities.access.scoping import scope_queryset
+from communities.api_accounts import register as register_accounts
 from communities.models import (
     Building,
     Community,
@@ -303,3 +304,4 @@ def register(router):
     from communities.metrics.api import register as register_metrics
 
     register_metrics(router)
+    register_accounts(router)

@@ -14,9 +14,12 @@ class CommunitiesConfig(AppConfig):
         autodiscover_modules("roles")
         autodiscover_modules("demo")
         autodiscover_modules("navigation")
-        from . import navigation_links  # noqa: F401  (the dashboard link)
+        # The dashboard link; the accounts' login signal (one-time passwords).
+        from . import accounts, navigation_links  # noqa: F401
 
         # Summary and compound panels of the officials' dashboard (dashboard_panels.py).
         autodiscover_modules("dashboard_panels")
         # Metric families register themselves in their app's metrics.py.
         autodiscover_modules("metrics")
+        # Retention rules of residents' personal data (communities.retention).
+        autodiscover_modules("retention")

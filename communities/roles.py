@@ -84,3 +84,7 @@ grant(
 
 # The audit trail (communities.audit): officials read their area's events, nobody writes.
 grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL], "communities.view_auditevent")
+
+# Accounts run by the district (communities.accounts decides which accounts and roles).
+grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF],
+      "communities.manage_accounts")

@@ -3,7 +3,9 @@
 from datetime import date
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
+from communities import retention
 from communities.metrics import writer as snapshots
 
 
@@ -30,3 +32,12 @@ def recompute_family(family: str, months: int = 13) -> list[str]:
     """Nightly, one task per family (fee, complaints, disclosure, fulfilment), so each
     can run on its own queue and worker."""
     return [p.isoformat() for p in snapshots.refresh_recent(months, family_names={family})]
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def apply_retention(actor_id: int | None = None) -> dict[str, int]:
+    """Nightly (or from the administrators' page): anonymise the personal data whose
+    retention period ended (communities.retention; idempotent, so a redelivered task does
+    nothing more)."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return retention.apply_retention(actor=actor)

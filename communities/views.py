@@ -18,6 +18,12 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+def _unit_name(user) -> str:
+    """The user's unit, for the names of exported files."""
+    node = selectors.scope_node(user=user)
+    return node.name if node is not None else ""
+
+
 def home(request):
     return render(request, "communities/home.html", {"search_form": CompoundSearchForm()})
 
@@ -83,7 +89,7 @@ def compound_export(request):
     ]
     return xlsx_response(
         filename=_("compounds ledger") + ".xlsx", sheet_title=_("compounds"),
-        headers=headers, rows=rows,
+        headers=headers, rows=rows, unit=_unit_name(request.user),
     )
 
 
@@ -112,7 +118,7 @@ def household_export(request):
     ]
     return xlsx_response(
         filename=_("households ledger") + ".xlsx", sheet_title=_("households"),
-        headers=headers, rows=rows,
+        headers=headers, rows=rows, unit=_unit_name(request.user),
     )
 
 
@@ -220,7 +226,7 @@ def patrol_export(request):
         _("visited at"), _("visited by"), _("condition found"), _("needs follow-up"),
     ]
     return xlsx_response(filename=_("patrol ledger") + ".xlsx", sheet_title=_("patrols"),
-                         headers=headers, rows=rows)
+                         headers=headers, rows=rows, unit=_unit_name(request.user))
 
 
 @never_cache
@@ -247,7 +253,8 @@ def patrol_missed_export(request):
     headers = [_("community"), _("grid"), _("name"), _("group"), _("date"),
                _("missed half day")]
     return xlsx_response(filename=_("missed patrols") + ".xlsx",
-                         sheet_title=_("missed patrols"), headers=headers, rows=rows)
+                         sheet_title=_("missed patrols"), headers=headers, rows=rows,
+                         unit=_unit_name(request.user))
 
 
 def _audit_vulnerable_export(request):
@@ -322,4 +329,5 @@ def service_record_export(request):
     headers = [_("community"), _("service site"), _("kind"), _("function room"), _("service"),
                _("served at"), _("service date"), _("people served"), _("note")]
     return xlsx_response(filename=_("service records ledger") + ".xlsx",
-                         sheet_title=_("service records"), headers=headers, rows=rows)
+                         sheet_title=_("service records"), headers=headers, rows=rows,
+                         unit=_unit_name(request.user))

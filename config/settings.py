@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "communities.access.middleware.StaffSessionTimeoutMiddleware",
     "communities.access.middleware.SecondFactorRequiredMiddleware",
+    "communities.access.first_password.PasswordChangeRequiredMiddleware",
     "communities.access.middleware.StaffNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
     "communities.audit.AuditRequestMiddleware",
@@ -191,6 +192,7 @@ OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", 90))
 # never delays a resident's text message.
 WORKER_QUEUES = ("celery", "metrics", "notifications")
 CELERY_TASK_ROUTES = {
+    "communities.tasks.apply_retention": {"queue": "celery"},
     "communities.tasks.*": {"queue": "metrics"},
     "complaints.tasks.deliver_outbox_message": {"queue": "notifications"},
     "complaints.tasks.flush_outbox": {"queue": "notifications"},
@@ -198,6 +200,11 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # retention: nightly, anonymise residents' personal data past RETENTION_POLICY.
+    "communities-apply-retention": {
+        "task": "communities.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # complaints: remind handlers before deadlines, escalate overdue complaints.
     "complaints-check-deadlines": {
         "task": "complaints.tasks.check_complaint_deadlines",
@@ -377,6 +384,7 @@ SPECTACULAR_SETTINGS = {
         "ActionItemStatusEnum": "party_orgs.models.ActionStatus",
         "DemonstrationPointStatusEnum": "party_orgs.models.PointStatus",
         "ListItemStatusEnum": "party_orgs.models.ItemStatus",
+        "StaffRoleEnum": "communities.models.StaffRole",
     },
 }
 
@@ -388,6 +396,31 @@ NOTIFIER_BACKEND = os.environ.get(
 )
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+# Accounts (communities.accounts): one-time passwords and password-reset codes are texted
+# to staff through core.sms; "complaints.notifications.SmsGatewayNotifier" sends them
+# through the same gateway as residents' messages. ACCOUNT_RATE_LIMITS overrides the
+# reset-code limits, {name: (limit, window seconds)}: "reset_ip", "reset_login".
+# RETENTION (communities.retention, issue 15): how long residents' personal data is kept,
+# in days. After it, the nightly task (and `manage.py apply_retention`) anonymises the
+# personal fields (names, phones, runs of 7+ digits in free text) and keeps the records, so
+# every metric stays the same; each batch leaves an audit event.
+# - complaints_withdrawn_or_rejected_days: after a complaint was withdrawn or rejected;
+# - complaints_other_days: after a resolved complaint was closed (or resolved);
+# - households_after_leaving_days: grace after Household.left_on (the owner moved out);
+# - vulnerable_residents_after_leaving_days: grace after VulnerableResident.left_on.
+# The outbox of text messages keeps OUTBOX_RETENTION_DAYS (above).
+RETENTION_POLICY = {
+    "complaints_withdrawn_or_rejected_days": int(
+        os.environ.get("RETENTION_COMPLAINTS_WITHDRAWN_DAYS", 365)
+    ),
+    "complaints_other_days": int(os.environ.get("RETENTION_COMPLAINTS_DAYS", 5 * 365)),
+    "households_after_leaving_days": int(os.environ.get("RETENTION_HOUSEHOLDS_DAYS", 30)),
+    "vulnerable_residents_after_leaving_days": int(
+        os.environ.get("RETENTION_VULNERABLE_DAYS", 30)
+    ),
+}
+STAFF_SMS_BACKEND = os.environ.get("STAFF_SMS_BACKEND", "core.sms.LoggingSms")
+ACCOUNT_RATE_LIMITS: dict = {}
 # Accounts created by `make run` for trying the portal; refused when DEBUG is off.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "hongse-demo-2026")
 # Dashboard (communities.metrics.definitions): red/amber/green thresholds per metric,

@@ -15,3 +15,4 @@ staff_link(_("Import fees"), "fee-import", permission="properties.add_feeimport"
 staff_link(
     _("Disclosures"), "disclosure-staff-list", permission="properties.view_disclosure", order=41
 )
+staff_link(_("Arrears"), "fee-arrears", permission="properties.view_feebill", order=42)

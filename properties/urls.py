@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 urlpatterns = [
     path("compounds/<int:compound_id>/notices/", views.compound_notices, name="compound-notices"),
@@ -9,6 +9,9 @@ urlpatterns = [
         views.disclosure_attachment, name="disclosure-attachment",
     ),
     path("staff/fees/import/", views.fee_import, name="fee-import"),
+    path("staff/fees/arrears/", exports.arrears_page, name="fee-arrears"),
+    path("staff/properties/export/<slug:ledger>.xlsx", exports.ledger_export,
+         name="property-export"),
     path("staff/fees/imports/<int:pk>/", views.fee_import_detail, name="fee-import-detail"),
     path(
         "staff/fees/import/template/<str:kind>.<str:fmt>",

@@ -39,6 +39,7 @@ from communities.models import (
     MetricSnapshot,
     Street,
 )
+from core.exports import Formatted, number, percent, points_change
 from core.timeutils import local_today
 
 LEVELS = ("city", "district", "street", "community", "compound")
@@ -226,6 +227,25 @@ def format_change(definition: MetricDefinition, change: Decimal | None) -> str:
     if definition.code == "resolution_hours_avg":
         return _("%(value)s h") % {"value": f"{change:+.1f}"}
     return f"{change:+.2f}"
+
+
+def export_value(definition: MetricDefinition, value: Decimal | None):
+    """The value as a spreadsheet number: a rate is a ratio in a percent format; "no data"
+    is an empty cell."""
+    if value is None:
+        return None
+    if definition.unit == "%":
+        return percent(value)
+    return number(value, 2)
+
+
+def export_change(definition: MetricDefinition, change: Decimal | None):
+    """A change on the previous figure as a number: rates in percentage points."""
+    if change is None:
+        return None
+    if definition.unit == "%":
+        return points_change(change)
+    return Formatted(change, "+0.00;-0.00;0.00")
 
 
 def chart_number(definition: MetricDefinition, value: Decimal | None) -> float | None:
@@ -630,6 +650,9 @@ class ModeChange:
             "before": format_value(definition, before), "after": format_value(definition, after),
             "before_sample": before_den, "after_sample": after_den,
             "change": format_change(definition, change), "quality": quality,
+            "before_value": export_value(definition, before),
+            "after_value": export_value(definition, after),
+            "change_value": export_change(definition, change),
         }
 
 

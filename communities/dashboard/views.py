@@ -228,7 +228,9 @@ def _cards_table(request, params):
     headers = [_("metric"), _("value"), _("numerator"), _("denominator"), _("last month"),
                _("change on last month"), _("两升一降 target"), _("rating"), _("computed at")]
     rows = [
-        (c.label, c.display, c.numerator, c.denominator, c.previous_display, c.change_display,
+        (c.label, dashboard.export_value(c.definition, c.value), c.numerator, c.denominator,
+         dashboard.export_value(c.definition, c.previous),
+         dashboard.export_change(c.definition, c.change),
          targets.get(c.target, ""), c.rating_label, c.computed_at)
         for c in cards
     ]
@@ -242,7 +244,8 @@ def _trend_table(request, params):
     rows = []
     for code in METRICS:
         for point in dashboard.metric_trend(series=series, months=months, code=code):
-            rows.append((f"{point.period:%Y-%m}", METRICS[code].label, point.display,
+            rows.append((f"{point.period:%Y-%m}", METRICS[code].label,
+                         dashboard.export_value(METRICS[code], point.value),
                          point.numerator, point.denominator))
     return _("12-month trends"), headers, rows
 
@@ -252,15 +255,16 @@ def _ranking_table(request, params):
                                code=params.metric, order=params.order)
     headers = [_("rank"), _("unit"), _("metric"), _("value"), _("numerator"),
                _("denominator (sample)"), _("rating"), _("ranked")]
-    label = METRICS[params.metric].label
+    definition = METRICS[params.metric]
+    label = definition.label
     ratings = {"green": _("good"), "amber": _("fair"), "red": _("poor")}
     rows = [
-        (r.rank, r.name, label, r.display, r.numerator, r.denominator,
-         ratings.get(r.rating, ""), True)
+        (r.rank, r.name, label, dashboard.export_value(definition, r.value), r.numerator,
+         r.denominator, ratings.get(r.rating, ""), True)
         for r in result["ranked"]
     ] + [
-        (None, r.name, label, r.display, r.numerator, r.denominator, ratings.get(r.rating, ""),
-         False)
+        (None, r.name, label, dashboard.export_value(definition, r.value), r.numerator,
+         r.denominator, ratings.get(r.rating, ""), False)
         for r in result["below_sample"]
     ]
     return _("Ranking"), headers, rows
@@ -276,7 +280,7 @@ def _modes_table(request, params):
     for row in comparison["rows"]:
         cells = [row["definition"].label]
         for cell in row["cells"]:
-            cells += [cell.display, cell.denominator]
+            cells += [dashboard.export_value(row["definition"], cell.value), cell.denominator]
         rows.append(cells)
     return _("Management modes compared"), headers, rows
 
@@ -293,8 +297,9 @@ def _before_after_table(request, params):
         for code, definition in METRICS.items():
             figures = change.for_metric(code)
             rows.append((change.name, change.community, change.from_mode, change.to_mode,
-                         f"{change.changed_in:%Y-%m}", definition.label, figures["before"],
-                         figures["after"], figures["change"], figures["before_sample"],
+                         f"{change.changed_in:%Y-%m}", definition.label,
+                         figures["before_value"], figures["after_value"],
+                         figures["change_value"], figures["before_sample"],
                          figures["after_sample"]))
     return _("Before and after a change of mode"), headers, rows
 
@@ -307,10 +312,12 @@ def _firms_table(request, params):
     headers = [_("rank"), _("property firm"), _("metric"), _("value"), _("numerator"),
                _("denominator (sample)"), _("compounds served here"), _("rating"),
                _("ranked")]
-    label = METRICS[params.metric].label
+    definition = METRICS[params.metric]
+    label = definition.label
     ratings = {"green": _("good"), "amber": _("fair"), "red": _("poor")}
     rows = [
-        (f.rank, f.name, label, f.display, f.numerator, f.denominator, f.compounds,
+        (f.rank, f.name, label, dashboard.export_value(definition, f.value), f.numerator,
+         f.denominator, f.compounds,
          ratings.get(f.rating, ""), f.rank is not None)
         for f in firms["best"] + firms["below_sample"]
     ]

@@ -42,6 +42,8 @@ from .snapshots import (  # noqa: F401
 from .staff import (  # noqa: F401
     NODE_FIELDS,
     ROLE_NODE_FIELD,
+    StaffAccount,
     StaffAssignment,
+    StaffProfile,
     StaffRole,
 )

@@ -20,6 +20,14 @@ class AuditAction(models.TextChoices):
     ASSIGNMENT_ENDED = "assignment_ended", _("Staff assignment ended")
     PII_VIEWED = "pii_viewed", _("Personal data viewed")
     PII_EXPORTED = "pii_exported", _("Personal data exported")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    ACCOUNT_UPDATED = "account_updated", _("Account changed")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("Account switched off")
+    ACCOUNT_REACTIVATED = "account_reactivated", _("Account switched on again")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    RETENTION_APPLIED = "retention_applied", _("Personal data anonymised (retention)")
+    RESIDENT_LEFT = "resident_left", _("Owner or resident left")
 
 
 class AuditEvent(models.Model):

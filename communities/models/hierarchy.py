@@ -279,6 +279,11 @@ class Household(models.Model):
     )
     owner_name = models.CharField(_("owner name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    left_on = models.DateField(
+        _("owner left on"), null=True, blank=True,
+        help_text=_("The day the registered owner moved out or sold; their name and phone "
+                    "are anonymised after the retention grace period."),
+    )
 
     scope_lookups = {
         **lookups_via(compound="compound", grid="building__grids"),

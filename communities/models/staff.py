@@ -2,9 +2,12 @@
 
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_phone
 
 from .care import Grid
 from .hierarchy import City, Community, District, Street
@@ -121,3 +124,36 @@ class StaffAssignment(models.Model):
     def node(self):
         field = ROLE_NODE_FIELD.get(self.role)
         return getattr(self, field) if field else None
+
+
+class StaffProfile(models.Model):
+    """What an account needs beyond Django's user: the mobile number one-time codes go to,
+    and whether the password is a one-time one that must be changed at the next login
+    (written by ``communities.accounts``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True,
+                             validators=[validate_phone])
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True,
+                                               blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        permissions = [("manage_accounts", _("Can manage the staff accounts of their area"))]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class StaffAccount(User):
+    """The accounts an official manages, as the admin lists them (a proxy of the user)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")

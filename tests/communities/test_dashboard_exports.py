@@ -48,7 +48,7 @@ def test_cards_export(official):
     headers, rows = _sheet(official.get("/dashboard/export/cards.xlsx"))
     assert headers[:4] == ("指标", "数值", "分子", "分母")
     disclosure = next(r for r in rows if r[0] == "公示率")
-    assert disclosure[1] == "75.0%" and disclosure[6] == "升"
+    assert disclosure[1] == pytest.approx(0.75) and disclosure[6] == "升"  # a number
 
 
 def test_ranking_export_lists_ranked_and_unranked(official, settings):
@@ -56,7 +56,7 @@ def test_ranking_export_lists_ranked_and_unranked(official, settings):
     headers, rows = _sheet(official.get("/dashboard/export/ranking.xlsx",
                                         {"metric": "disclosure_rate"}))
     assert headers[0] == "排名" and "分母（样本量）" in headers
-    assert [(r[0], r[1], r[3]) for r in rows] == [(1, "A1a", "100.0%"), (2, "A1b", "50.0%")]
+    assert [(r[0], r[1], r[3]) for r in rows] == [(1, "A1a", 1), (2, "A1b", 0.5)]
 
 
 def test_trend_modes_and_before_after_exports(official):
@@ -70,7 +70,7 @@ def test_trend_modes_and_before_after_exports(official):
     assert headers[:4] == ("小区", "社区", "原管理模式", "现管理模式")
     disclosure = next(r for r in rows if r[5] == "公示率")
     assert disclosure[:4] == ("A1a-c-p", "A1a-c", "无物业", "社区领办")
-    assert (disclosure[6], disclosure[7]) == ("0.0%", "100.0%")
+    assert (disclosure[6], disclosure[7], disclosure[8]) == (0, 1, 100)  # +100 pp
 
 
 def test_panel_export_and_unknown_table(official):
@@ -83,7 +83,7 @@ def test_panel_export_and_unknown_table(official):
 def test_export_of_a_child_unit_is_scoped(client, district):
     client.force_login(district.users["street_staff"])
     headers, rows = _sheet(client.get("/dashboard/export/cards.xlsx"))
-    assert next(r for r in rows if r[0] == "公示率")[1] == "100.0%"  # A1a's own 2/2
+    assert next(r for r in rows if r[0] == "公示率")[1] == 1  # A1a's own 2/2
     response = client.get("/dashboard/export/cards.xlsx",
                           {"level": "district", "unit": district.districts["A1"].pk})
     assert response.status_code == 404
