@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
+from bench.categories import category_weights, seed_categories
 from communities.models import (
     Building,
     City,
@@ -40,7 +41,6 @@ from communities.models import (
 )
 from communities.pinyin import name_initials
 from complaints.deadlines import deadlines_for
-from complaints.demo import _seed_categories, _weights
 from complaints.models import (
     TRACKING_ALPHABET,
     Complaint,
@@ -215,8 +215,8 @@ class CityGenerator:
         city_name = f"模拟市{self.seed}"
         if City.objects.filter(name=city_name).exists():
             raise ValueError(f"{city_name} already exists in this database.")
-        self.categories = _seed_categories()
-        codes, weights = _weights()
+        self.categories = seed_categories()
+        codes, weights = category_weights()
         self.category_codes, self.category_weights = codes, weights
         self.inspector = self._inspector()
         self.loader = loader = Loader(log=self.log, chunk=self.chunk)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from communities import navigation_links  # noqa: F401  (the dashboard link)
 
 
 class CommunitiesConfig(AppConfig):
@@ -7,15 +10,10 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Governance hierarchy")
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
-        # Each app may contribute role permissions (roles.py), demo data (demo.py)
-        # and links for the staff menu and the residents' home page (navigation.py).
+        # Each app may contribute role permissions (roles.py) and links for the staff
+        # menu and the residents' home page (navigation.py).
         autodiscover_modules("roles")
-        autodiscover_modules("demo")
         autodiscover_modules("navigation")
-        from . import navigation_links  # noqa: F401  (the dashboard link)
-
         # Summary and compound panels of the officials' dashboard (dashboard_panels.py).
         autodiscover_modules("dashboard_panels")
         # Metric families register themselves in their app's metrics.py.

@@ -14,14 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from communities.demo_accounts import register_demo_accounts
-from communities.demo_registry import demo_seeder
 from communities.models import Compound, Household, ManagementMode, StaffRole
 from communities.services import staff_user_create
-
-from . import services
-from .credit_code import check_character
-from .models import (
+from properties import services
+from properties.credit_code import check_character
+from properties.models import (
     CommitteeKind,
     Disclosure,
     DisclosureItem,
@@ -182,7 +179,6 @@ def _month_starts():
         yield start, next_start - datetime.timedelta(days=1)
 
 
-@demo_seeder
 def seed_properties(log):
     firms = _seed_firms()
     compounds = {c.name: c for c in Compound.objects.filter(name__in=CONTRACTS)}
@@ -450,7 +446,6 @@ def _seed_renovations():
             )
 
 
-@register_demo_accounts
 def firm_demo_accounts(password: str):
     firm = PropertyFirm.objects.filter(name=CHENGXIN).first()
     if firm is None:

@@ -13,8 +13,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from communities.demo_accounts import register_demo_accounts
-from communities.demo_registry import demo_seeder
 from communities.models import (
     Community,
     Compound,
@@ -27,9 +25,8 @@ from communities.models import (
 )
 from communities.services import staff_assignment_create, staff_user_create
 from core.timeutils import is_working_day, local_now, local_zone
-
-from . import services
-from .models import (
+from party_orgs import services
+from party_orgs.models import (
     ActionItem,
     ActionStatus,
     DemonstrationPoint,
@@ -52,6 +49,7 @@ from .models import (
     ReviewDecision,
     WorkReport,
 )
+from properties.models import PropertyFirm
 
 YEAR = 2026
 GUTA = "古塔区"
@@ -128,7 +126,6 @@ def _system_user(username, full_name, role, node):
     return user
 
 
-@demo_seeder
 def seed_party_orgs(log):
     rng = random.Random(20261126)
     _seed_four_levels(rng)
@@ -182,7 +179,6 @@ def _seed_four_levels(rng):
 
 
 def _seed_other_organisations(rng):
-    from properties.models import PropertyFirm
 
     # Community committees elsewhere, and a branch in each compound of 铜川市.
     for community in Community.objects.exclude(name__in=PILOT).select_related(
@@ -429,7 +425,6 @@ def _seed_funds():
                                         spent_on=date(YEAR, month, 10), purpose=purpose)
 
 
-@register_demo_accounts
 def guta_demo_accounts(password):
     """古塔区 logins to try the 三审 review, the ledgers and the patrols."""
     specs = [
