@@ -239,7 +239,7 @@ class PatrolVisitAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = patrol_visit_record(
-            user=request.user, resident=obj.resident, visited_at=obj.visited_at,
+            actor=request.user, resident=obj.resident, visited_at=obj.visited_at,
             visitor_name=obj.visitor_name, condition=obj.condition,
             needs_follow_up=obj.needs_follow_up,
         )
@@ -275,7 +275,7 @@ class ServiceRecordAdmin(_ServiceErrorsAsMessages, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = service_record_create(
-            user=request.user, site=obj.site, kind=obj.kind, served_at=obj.served_at,
+            actor=request.user, site=obj.site, kind=obj.kind, served_at=obj.served_at,
             visitors=obj.visitors, room=obj.room, note=obj.note,
         )
         obj.pk = saved.pk

@@ -258,7 +258,7 @@ class PatrolVisitViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
             pk=data.validated_data["resident"].pk,
         )
         visit = patrol_visit_record(
-            user=request.user, resident=resident,
+            actor=request.user, resident=resident,
             visited_at=data.validated_data["visited_at"],
             visitor_name=data.validated_data["visitor_name"],
             condition=data.validated_data.get("condition", ""),

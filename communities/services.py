@@ -184,24 +184,24 @@ def local_half_day(moment) -> tuple:
     return moment.date(), HalfDay.MORNING if moment.hour < 12 else HalfDay.AFTERNOON
 
 
-def _require_in_scope(user, obj, message):
+def _require_in_scope(actor, obj, message):
     from communities.access.scoping import is_in_scope
     from core.errors import ApplicationError
 
-    if user is not None and not is_in_scope(user, obj):
+    if actor is not None and not is_in_scope(actor, obj):
         raise ApplicationError(message, code="out_of_scope", status_code=404)
 
 
 @transaction.atomic
 def vulnerable_resident_create(
-    *, user=None, grid: Grid, name: str, address: str, group: str, registered_on,
+    *, actor=None, grid: Grid, name: str, address: str, group: str, registered_on,
     phone: str = "", note: str = "",
 ):
     from django.utils.translation import gettext as _
 
     from communities.models import VulnerableResident
 
-    _require_in_scope(user, grid, _("This grid is not in your area."))
+    _require_in_scope(actor, grid, _("This grid is not in your area."))
     return save_validated(
         VulnerableResident(
             grid=grid, name=name, address=address, group=group, registered_on=registered_on,
@@ -212,17 +212,17 @@ def vulnerable_resident_create(
 
 @transaction.atomic
 def patrol_visit_record(
-    *, user=None, resident, visited_at, visitor_name: str, condition: str = "",
+    *, actor=None, resident, visited_at, visitor_name: str, condition: str = "",
     needs_follow_up: bool = False,
 ):
-    """Record one patrol visit; refused for a resident outside the user's grid/community,
+    """Record one patrol visit; refused for a resident outside the actor's grid/community,
     for a time in the future, or outside the resident's registration."""
     from django.utils.translation import gettext as _
 
     from communities.models import PatrolVisit
     from core.errors import ApplicationError
 
-    _require_in_scope(user, resident, _("This resident is not in your grid or community."))
+    _require_in_scope(actor, resident, _("This resident is not in your grid or community."))
     if visited_at is None or timezone.is_naive(visited_at):
         raise ApplicationError(_("Give the date and time of the visit."), code="invalid_time")
     if visited_at > timezone.now() + FUTURE_TOLERANCE:
@@ -239,14 +239,14 @@ def patrol_visit_record(
         PatrolVisit(
             resident=resident, visited_at=visited_at, visit_date=visit_date, half_day=half_day,
             visitor_name=visitor_name, condition=condition, needs_follow_up=needs_follow_up,
-            recorded_by=user if user is not None and user.is_authenticated else None,
+            recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
     )
 
 
 @transaction.atomic
 def service_site_create(
-    *, user=None, community: Community, name: str, kind: str, compound=None, grid=None,
+    *, actor=None, community: Community, name: str, kind: str, compound=None, grid=None,
     address: str = "", opening_hours: str = "", rooms=(),
 ):
     """Open a service site with its function rooms (a list of room kinds or (kind, name))."""
@@ -254,7 +254,7 @@ def service_site_create(
 
     from communities.models import FunctionRoom, ServiceSite
 
-    _require_in_scope(user, community, _("This community is not in your area."))
+    _require_in_scope(actor, community, _("This community is not in your area."))
     site = save_validated(
         ServiceSite(
             community=community, name=name, kind=kind, compound=compound, grid=grid,
@@ -269,7 +269,7 @@ def service_site_create(
 
 @transaction.atomic
 def service_record_create(
-    *, user=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
+    *, actor=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
 ):
     from django.utils.translation import gettext as _
 
@@ -277,7 +277,7 @@ def service_record_create(
     from core.errors import ApplicationError
     from core.timeutils import local
 
-    _require_in_scope(user, site, _("This service site is not in your area."))
+    _require_in_scope(actor, site, _("This service site is not in your area."))
     if served_at is None or timezone.is_naive(served_at):
         raise ApplicationError(_("Give the date and time of the service."), code="invalid_time")
     if served_at > timezone.now() + FUTURE_TOLERANCE:
@@ -287,6 +287,6 @@ def service_record_create(
         ServiceRecord(
             site=site, room=room, kind=kind, served_at=served_at,
             service_date=local(served_at).date(), visitors=visitors, note=note,
-            recorded_by=user if user is not None and user.is_authenticated else None,
+            recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
     )

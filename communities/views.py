@@ -164,7 +164,7 @@ def patrols(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                patrol_visit_record(user=request.user, **form.cleaned_data)
+                patrol_visit_record(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
                 form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
             else:
@@ -289,7 +289,7 @@ def service_sites(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                service_record_create(user=request.user, **form.cleaned_data)
+                service_record_create(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
                 form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
             else:

@@ -57,13 +57,13 @@ class PartyOrganizationAdmin(ServiceErrorsAsMessages, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             if "parent" in form.changed_data:
-                moved = services.party_org_move(user=request.user, org=obj, parent=obj.parent)
+                moved = services.party_org_move(actor=request.user, org=obj, parent=obj.parent)
                 obj.path, obj.depth = moved.path, moved.depth
             obj.full_clean()
             obj.save()
             return
         saved = services.party_org_create(
-            user=request.user, name=obj.name, kind=obj.kind, unit_type=obj.unit_type,
+            actor=request.user, name=obj.name, kind=obj.kind, unit_type=obj.unit_type,
             parent=obj.parent, community=obj.community, compound=obj.compound, grid=obj.grid,
             building=obj.building, firm=obj.firm, unit_name=obj.unit_name,
             secretary_name=obj.secretary_name, founded_on=obj.founded_on,
@@ -159,7 +159,7 @@ class ActionItemAdmin(ServiceErrorsAsMessages, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
             services.action_item_set_status(
-                user=request.user, item=obj, status=obj.status, done_on=obj.done_on
+                actor=request.user, item=obj, status=obj.status, done_on=obj.done_on
             )
             form.changed_data.remove("status")
         super().save_model(request, obj, form, change)
@@ -191,7 +191,7 @@ class DemonstrationPointAdmin(ServiceErrorsAsMessages, ScopedAdmin):
             super().save_model(request, obj, form, change)
             return
         saved = services.demonstration_point_apply(
-            user=request.user, organization=obj.organization, name=obj.name, year=obj.year,
+            actor=request.user, organization=obj.organization, name=obj.name, year=obj.year,
             goals=obj.goals, cadre=obj.cadre,
         )
         obj.pk = saved.pk
@@ -260,7 +260,7 @@ class FundSpendingAdmin(ServiceErrorsAsMessages, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.fund_spend(
-            user=request.user, allocation=obj.allocation, amount=obj.amount,
+            actor=request.user, allocation=obj.allocation, amount=obj.amount,
             spent_on=obj.spent_on, purpose=obj.purpose,
         )
         obj.pk = saved.pk

@@ -212,7 +212,7 @@ class DemonstrationPointViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewS
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         point = services.demonstration_point_review(
-            user=request.user, point=point, decision=data.validated_data["decision"],
+            actor=request.user, point=point, decision=data.validated_data["decision"],
             comment=data.validated_data.get("comment", ""),
         )
         point = self.get_queryset().get(pk=point.pk)
@@ -272,7 +272,7 @@ class FundSpendingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
             pk=data.validated_data["allocation"].pk,
         )
         spending = services.fund_spend(
-            user=request.user, allocation=allocation, amount=data.validated_data["amount"],
+            actor=request.user, allocation=allocation, amount=data.validated_data["amount"],
             spent_on=data.validated_data["spent_on"], purpose=data.validated_data["purpose"],
         )
         return Response(self.get_serializer(spending).data, status=status.HTTP_201_CREATED)

@@ -100,7 +100,7 @@ def meeting_create(request):
         decisions = [i for i in items.cleaned_data if i.get("description")]
         try:
             meeting = services.joint_meeting_record(
-                user=request.user, community=data["community"], kind=data["kind"],
+                actor=request.user, community=data["community"], kind=data["kind"],
                 held_at=data["held_at"], title=data["title"], topics=data["topics"],
                 minutes=data["minutes"], attendees=data["attendees"],
                 owners_committee_present=data["owners_committee_present"],
@@ -133,7 +133,7 @@ def action_item_status(request, pk):
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.action_item_set_status(user=request.user, item=item,
+            services.action_item_set_status(actor=request.user, item=item,
                                             status=form.cleaned_data["status"])
             messages.success(request, _("The status was updated."))
         except (ApplicationError, ValidationError) as error:
@@ -168,7 +168,7 @@ def point_apply(request):
     form = PointApplyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            point = services.demonstration_point_apply(user=request.user, **form.cleaned_data)
+            point = services.demonstration_point_apply(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
             form.add_error(None, _error_text(error))
         else:
@@ -232,7 +232,7 @@ def point_review(request, pk):
     return _point_action(
         request, pk, ReviewForm, "review_form",
         lambda point, data: services.demonstration_point_review(
-            user=request.user, point=point, decision=data["decision"], comment=data["comment"]
+            actor=request.user, point=point, decision=data["decision"], comment=data["comment"]
         ),
         _("Your review decision was recorded."),
     )
@@ -244,7 +244,7 @@ def point_resubmit(request, pk):
     return _point_action(
         request, pk, ResubmitForm, "resubmit_form",
         lambda point, data: services.demonstration_point_resubmit(
-            user=request.user, point=point, goals=data["goals"], comment=data["comment"]
+            actor=request.user, point=point, goals=data["goals"], comment=data["comment"]
         ),
         _("The revised application was resubmitted to the street."),
     )
@@ -255,7 +255,7 @@ def point_resubmit(request, pk):
 def point_assess(request, pk):
     def call(point, data):
         services.demonstration_assessment_record(
-            user=request.user, point=point, year=data["year"],
+            actor=request.user, point=point, year=data["year"],
             scores={code: data[f"{code}_score"] for code, _label in FIVE_STANDARDS},
             evidence={code: data[f"{code}_evidence"] for code, _label in FIVE_STANDARDS},
         )
@@ -269,7 +269,7 @@ def point_assess(request, pk):
 def point_report(request, pk):
     return _point_action(
         request, pk, ReportForm, "report_form",
-        lambda point, data: services.work_report_submit(user=request.user, point=point, **data),
+        lambda point, data: services.work_report_submit(actor=request.user, point=point, **data),
         _("The report was filed."),
     )
 
@@ -313,7 +313,7 @@ def funds(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.fund_spend(user=request.user, **form.cleaned_data)
+                services.fund_spend(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
                 form.add_error(None, _error_text(error))
             else:

@@ -313,7 +313,7 @@ def _seed_points(rng):
         street_user = street_users[community.street_id]
         branch = PartyOrganization.objects.filter(community=community, depth=0).first()
         point = services.demonstration_point_apply(
-            user=applicant, organization=branch, name=name, year=YEAR,
+            actor=applicant, organization=branch, name=name, year=YEAR,
             goals="按照组织有力、治理有效、服务有质、邻里有爱、平安有序“五有”标准创建示范点。",
             cadre=street_user,
         )
@@ -321,22 +321,22 @@ def _seed_points(rng):
             continue
         if stage in ("rejected", "resubmitted"):
             services.demonstration_point_review(
-                user=street_user, point=point, decision=ReviewDecision.REJECTED,
+                actor=street_user, point=point, decision=ReviewDecision.REJECTED,
                 comment="创建目标不够具体，请细化工作台账后重新申报。",
             )
             if stage == "resubmitted":
                 services.demonstration_point_resubmit(
-                    user=applicant, point=point,
+                    actor=applicant, point=point,
                     goals=point.goals + "细化：供暖季前完成管网改造，建立住户回访台账。",
                     comment="已细化目标和台账",
                 )
             continue
-        services.demonstration_point_review(user=street_user, point=point,
+        services.demonstration_point_review(actor=street_user, point=point,
                                             decision=ReviewDecision.APPROVED,
                                             comment="同意推荐，报区委组织部审定。")
         if stage == "awaiting_district":
             continue
-        services.demonstration_point_review(user=district_user, point=point,
+        services.demonstration_point_review(actor=district_user, point=point,
                                             decision=ReviewDecision.APPROVED,
                                             comment="审定为幸福新社区示范点。")
         # Approved in spring; the ledger (日汇报、周总结) runs since then.

@@ -107,7 +107,7 @@ def test_meeting_rules(world, co_building):
                                       title="t", topics="t",
                                       compounds=[world.compounds["B1a-c-p"]])
     with pytest.raises(ApplicationError):  # not outside the user's scope
-        services.joint_meeting_record(user=world.users["community_staff"],
+        services.joint_meeting_record(actor=world.users["community_staff"],
                                       community=world.communities["B1a-c"],
                                       kind=MeetingKind.PARTY_BUILDING,
                                       held_at=local(2025, 1, 1), title="t", topics="t")
