@@ -51,6 +51,7 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
+from core.timeutils import month_end
 from party_orgs.models import (
     PATH_STEP,
     ActionItem,
@@ -156,11 +157,6 @@ PATROL_CONDITIONS = ["需协助购买生活用品", "身体不适，已联系家
 def _path(parent_path: str, org_id: int) -> str:
     segment = f"{org_id:0{PATH_STEP}d}"
     return f"{parent_path}.{segment}" if parent_path else segment
-
-
-def _month_end(start: datetime.date) -> datetime.date:
-    nxt = D(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return nxt - datetime.timedelta(days=1)
 
 
 def _local(day: datetime.date, hour: int = 0, minute: int = 0) -> datetime.datetime:
@@ -745,7 +741,7 @@ class CityGenerator:
             contract = self._contract_on(contracts, start)
             if contract is None:
                 continue
-            end = _month_end(start)
+            end = month_end(start)
             rate = COLLECTION[contract["mode"]]
             issued = _local(start, 8)
             for household_id, _building, floor_area, _phone in households:

@@ -4,21 +4,34 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from communities.access.scoping import forget_scope
+from communities.access.scoping import forget_scope, is_in_scope
 from communities.models import (
     ROLE_NODE_FIELD,
+    AuditAction,
     Building,
     Community,
     Compound,
+    FunctionRoom,
     Grid,
+    HalfDay,
     Household,
+    PatrolVisit,
+    ServiceRecord,
+    ServiceSite,
     StaffAssignment,
     StaffRole,
+    VulnerableResident,
 )
-from core.services import save_validated
+from core.errors import ApplicationError
+from core.services import require_aware_past, save_validated
+from core.timeutils import local
+
+from . import audit
 
 
 @transaction.atomic
@@ -89,8 +102,6 @@ def grid_create(
 
 @transaction.atomic
 def grid_set_buildings(*, grid: Grid, buildings) -> Grid:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
 
     buildings = list(buildings)
     foreign = [b for b in buildings if b.compound.community_id != grid.community_id]
@@ -106,9 +117,7 @@ def grid_set_buildings(*, grid: Grid, buildings) -> Grid:
 def staff_assignment_create(*, user, role: str, node, title: str = "",
                             actor=None) -> StaffAssignment:
     """Give ``user`` a role over ``node``; an earlier active assignment is ended."""
-    from communities.models import AuditAction
 
-    from . import audit
 
     field = ROLE_NODE_FIELD[StaffRole(role)]
     now = timezone.now()
@@ -135,9 +144,7 @@ def staff_assignment_create(*, user, role: str, node, title: str = "",
 
 @transaction.atomic
 def staff_assignment_end(*, assignment: StaffAssignment, actor=None) -> StaffAssignment:
-    from communities.models import AuditAction
 
-    from . import audit
 
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
@@ -177,16 +184,12 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 def local_half_day(moment) -> tuple:
     """The local (Asia/Shanghai) date and half ("am" before 12:00, "pm" from 12:00) of an
     aware datetime."""
-    from communities.models import HalfDay
-    from core.timeutils import local
 
     moment = local(moment)
     return moment.date(), HalfDay.MORNING if moment.hour < 12 else HalfDay.AFTERNOON
 
 
 def _require_in_scope(actor, obj, message):
-    from communities.access.scoping import is_in_scope
-    from core.errors import ApplicationError
 
     if actor is not None and not is_in_scope(actor, obj):
         raise ApplicationError(message, code="out_of_scope", status_code=404)
@@ -197,9 +200,7 @@ def vulnerable_resident_create(
     *, actor=None, grid: Grid, name: str, address: str, group: str, registered_on,
     phone: str = "", note: str = "",
 ):
-    from django.utils.translation import gettext as _
 
-    from communities.models import VulnerableResident
 
     _require_in_scope(actor, grid, _("This grid is not in your area."))
     return save_validated(
@@ -217,17 +218,14 @@ def patrol_visit_record(
 ):
     """Record one patrol visit; refused for a resident outside the actor's grid/community,
     for a time in the future, or outside the resident's registration."""
-    from django.utils.translation import gettext as _
 
-    from communities.models import PatrolVisit
-    from core.errors import ApplicationError
 
     _require_in_scope(actor, resident, _("This resident is not in your grid or community."))
-    if visited_at is None or timezone.is_naive(visited_at):
-        raise ApplicationError(_("Give the date and time of the visit."), code="invalid_time")
-    if visited_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A visit cannot be recorded in the future."),
-                               code="future_visit")
+    require_aware_past(
+        visited_at, missing_message=_("Give the date and time of the visit."),
+        future_message=_("A visit cannot be recorded in the future."),
+        future_code="future_visit", tolerance=FUTURE_TOLERANCE,
+    )
     visit_date, half_day = local_half_day(visited_at)
     if visit_date < resident.registered_on or (
         resident.left_on is not None and visit_date > resident.left_on
@@ -250,9 +248,7 @@ def service_site_create(
     address: str = "", opening_hours: str = "", rooms=(),
 ):
     """Open a service site with its function rooms (a list of room kinds or (kind, name))."""
-    from django.utils.translation import gettext as _
 
-    from communities.models import FunctionRoom, ServiceSite
 
     _require_in_scope(actor, community, _("This community is not in your area."))
     site = save_validated(
@@ -271,18 +267,14 @@ def service_site_create(
 def service_record_create(
     *, actor=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
 ):
-    from django.utils.translation import gettext as _
 
-    from communities.models import ServiceRecord
-    from core.errors import ApplicationError
-    from core.timeutils import local
 
     _require_in_scope(actor, site, _("This service site is not in your area."))
-    if served_at is None or timezone.is_naive(served_at):
-        raise ApplicationError(_("Give the date and time of the service."), code="invalid_time")
-    if served_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A service cannot be recorded in the future."),
-                               code="future_service")
+    require_aware_past(
+        served_at, missing_message=_("Give the date and time of the service."),
+        future_message=_("A service cannot be recorded in the future."),
+        future_code="future_service", tolerance=FUTURE_TOLERANCE,
+    )
     return save_validated(
         ServiceRecord(
             site=site, room=room, kind=kind, served_at=served_at,

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -43,7 +44,6 @@ def _cell_value(value):
     if isinstance(value, bool):
         return "是" if value else "否"
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        from django.utils import timezone
 
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, int | float) or hasattr(value, "as_tuple"):

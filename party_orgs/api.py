@@ -8,6 +8,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from communities.access.scoping import get_scoped_object_or_404
@@ -262,7 +263,6 @@ class FundSpendingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
     def create(self, request, *args, **kwargs):
         """Record spending; refused (400) past the allocation, or without the permission."""
         if not request.user.has_perm("party_orgs.add_fundspending"):
-            from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied()
         data = self.get_serializer(data=request.data)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.access.scoping import lookups_via
 from core.validators import validate_phone
+from properties.models import ServiceContract
 
 # ---------------------------------------------------------------------------
 # Scope of Party organisations: through their community; a property firm's organisation
@@ -31,7 +32,6 @@ def _org_scope(prefix: str = ""):
         contract_path = f"compound__{community_path}"
 
         def q(scope) -> Q:
-            from properties.models import ServiceContract
 
             firms = ServiceContract.objects.filter(
                 status="active", **{contract_path: scope.node_id}

@@ -7,14 +7,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import audit
 from communities.access.scoping import is_in_scope, scope_for_user
 from communities.models import AuditAction, StaffRole
 from core.errors import ApplicationError, ConflictError
-from core.services import save_validated
+from core.services import require_aware_past, save_validated
 from core.timeutils import local, local_today
 
 from .models import (
@@ -182,11 +181,11 @@ def joint_meeting_record(
     """Record a joint meeting and its decisions (``action_items``: dicts with description,
     owner, due_date and optionally compounds)."""
     _require_in_scope(actor, community, _("This community is not in your area."))
-    if held_at is None or timezone.is_naive(held_at):
-        raise ApplicationError(_("Give the date and time of the meeting."), code="invalid_time")
-    if held_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A meeting cannot be recorded before it is held."),
-                               code="future_meeting")
+    require_aware_past(
+        held_at, missing_message=_("Give the date and time of the meeting."),
+        future_message=_("A meeting cannot be recorded before it is held."),
+        future_code="future_meeting", tolerance=FUTURE_TOLERANCE,
+    )
     compounds = list(compounds)
     _check_compounds(community, compounds)
     if kind == MeetingKind.THREE_PARTY and not compounds:

@@ -14,6 +14,7 @@ from communities.access.scoping import get_scoped_object_or_404, scope_for_user
 from communities.models import StaffRole
 from core.decorators import staff_view
 from core.errors import ApplicationError
+from core.forms import add_service_error, service_error_messages
 from core.timeutils import local_today
 
 from . import exports, selectors, services
@@ -34,10 +35,6 @@ from .models import FIVE_STANDARDS, ActionItem, ListKind, PointStatus
 FLAG_DAYS = 14  # how far back the reports page looks for missing reports
 
 
-def _error_text(error) -> str:
-    if isinstance(error, ApplicationError):
-        return str(error.message)
-    return "；".join(str(m) for m in error.messages)
 
 
 
@@ -108,7 +105,7 @@ def meeting_create(request):
                 action_items=decisions,
             )
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The meeting and its decisions were recorded."))
             return redirect("party-meeting-detail", pk=meeting.pk)
@@ -137,7 +134,7 @@ def action_item_status(request, pk):
                                             status=form.cleaned_data["status"])
             messages.success(request, _("The status was updated."))
         except (ApplicationError, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, "；".join(service_error_messages(error)))
     else:
         messages.error(request, _("Choose a status."))
     return redirect("party-meeting-detail", pk=item.meeting_id)
@@ -170,7 +167,7 @@ def point_apply(request):
         try:
             point = services.demonstration_point_apply(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The application was submitted to the street."))
             return redirect("party-point-detail", pk=point.pk)
@@ -218,7 +215,7 @@ def _point_action(request, pk, form_class, form_key, call, success):
         try:
             call(point, form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect("party-point-detail", pk=point.pk)
@@ -315,7 +312,7 @@ def funds(request):
             try:
                 services.fund_spend(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
-                form.add_error(None, _error_text(error))
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The spending was recorded."))
                 return redirect("party-funds")

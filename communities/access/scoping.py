@@ -16,6 +16,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from communities.access.lookups import lookups_via  # noqa: F401  (the models' import)
+from communities.models import ROLE_NODE_FIELD, StaffAssignment
+
 ALL = "all"
 LEVELS = ("city", "district", "street", "community", "grid", "firm")
 
@@ -49,8 +52,6 @@ def scope_for_user(user) -> Scope:
     if user.is_superuser:
         scope = EVERYTHING
     else:
-        from communities.models import ROLE_NODE_FIELD, StaffAssignment
-
         assignment = (
             StaffAssignment.objects.filter(user=user, ended_at__isnull=True)
             .only("role", *(f"{f}_id" for f in set(ROLE_NODE_FIELD.values())))
@@ -126,21 +127,3 @@ def get_scoped_object_or_404(queryset: QuerySet, user, **lookup):
 
 def is_in_scope(user, obj: Model) -> bool:
     return scope_queryset(type(obj)._default_manager.all(), user).filter(pk=obj.pk).exists()
-
-
-def lookups_via(*, compound: str | None = None, community: str | None = None,
-                grid: str | None = None) -> dict:
-    """scope_lookups for a model that reaches the hierarchy through its compound (the
-    ORM path ``compound``; "" for Compound itself) or directly through a community;
-    ``grid`` is its path to the grids that cover it."""
-    if compound is not None:
-        community = f"{compound}__community" if compound else "community"
-    lookups = {
-        "city": f"{community}__street__district__city",
-        "district": f"{community}__street__district",
-        "street": f"{community}__street",
-        "community": community,
-    }
-    if grid:
-        lookups["grid"] = grid
-    return lookups

@@ -26,6 +26,7 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
+from core.timeutils import next_month
 from properties.models import ContractStatus, ServiceContract
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -132,11 +133,11 @@ def _seed_compound(compound, rng, first_code, codes, weights, categories, join, 
     complaints, timelines = [], []
     month = START
     while month <= TODAY.date():
-        next_month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        following = next_month(month)
         profile = _profile(compound, join, month)
         expected = compound.declared_households * profile["rate"] / 100
         count = max(0, round(rng.gauss(expected, max(1.0, expected * 0.15))))
-        days_in_month = (min(next_month, (TODAY + datetime.timedelta(days=1)).date())
+        days_in_month = (min(following, (TODAY + datetime.timedelta(days=1)).date())
                          - month).days
         for _ in range(count):
             day = month + datetime.timedelta(days=rng.randrange(days_in_month))
@@ -152,7 +153,7 @@ def _seed_compound(compound, rng, first_code, codes, weights, categories, join, 
             complaint.tracking_code = first_code if not complaints else _tracking_code(rng)
             complaints.append(complaint)
             timelines.append(events)
-        month = next_month
+        month = following
     order = sorted(range(len(complaints)), key=lambda i: complaints[i].received_at)
     complaints = [complaints[i] for i in order]
     timelines = [timelines[i] for i in order]

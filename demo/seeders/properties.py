@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from communities.models import Compound, Household, ManagementMode, StaffRole
 from communities.services import staff_user_create
+from core.timeutils import month_end, months_from
 from properties import services
 from properties.credit_code import check_character
 from properties.models import (
@@ -171,12 +172,8 @@ def credit_code(division: str, index: int) -> str:
 
 
 def _month_starts():
-    for offset in range(MONTHS):
-        year = FIRST_MONTH.year + (FIRST_MONTH.month - 1 + offset) // 12
-        month = (FIRST_MONTH.month - 1 + offset) % 12 + 1
-        start = D(year, month, 1)
-        next_start = D(year + month // 12, month % 12 + 1, 1)
-        yield start, next_start - datetime.timedelta(days=1)
+    for start in months_from(FIRST_MONTH, MONTHS):
+        yield start, month_end(start)
 
 
 def seed_properties(log):
