@@ -1,4 +1,5 @@
-"""City-scale synthetic data and the benchmark harness (not a Django app).
+"""City-scale synthetic data and the benchmark harness, a Django app without models.
 
-``bench.generate`` writes a deterministic synthetic city; ``bench.run`` drives ``make bench``.
+``bench.generate`` writes a deterministic synthetic city (``manage.py generate_city``);
+``bench.run`` drives ``make bench``.
 """

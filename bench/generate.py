@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
+from bench.categories import category_weights, seed_categories
 from communities.models import (
     Building,
     City,
@@ -40,7 +41,6 @@ from communities.models import (
 )
 from communities.pinyin import name_initials
 from complaints.deadlines import deadlines_for
-from complaints.demo import _seed_categories, _weights
 from complaints.models import (
     TRACKING_ALPHABET,
     Complaint,
@@ -51,6 +51,7 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
+from core.timeutils import month_end
 from party_orgs.models import (
     PATH_STEP,
     ActionItem,
@@ -158,11 +159,6 @@ def _path(parent_path: str, org_id: int) -> str:
     return f"{parent_path}.{segment}" if parent_path else segment
 
 
-def _month_end(start: datetime.date) -> datetime.date:
-    nxt = D(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return nxt - datetime.timedelta(days=1)
-
-
 def _local(day: datetime.date, hour: int = 0, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=ZONE)
 
@@ -215,8 +211,8 @@ class CityGenerator:
         city_name = f"模拟市{self.seed}"
         if City.objects.filter(name=city_name).exists():
             raise ValueError(f"{city_name} already exists in this database.")
-        self.categories = _seed_categories()
-        codes, weights = _weights()
+        self.categories = seed_categories()
+        codes, weights = category_weights()
         self.category_codes, self.category_weights = codes, weights
         self.inspector = self._inspector()
         self.loader = loader = Loader(log=self.log, chunk=self.chunk)
@@ -745,7 +741,7 @@ class CityGenerator:
             contract = self._contract_on(contracts, start)
             if contract is None:
                 continue
-            end = _month_end(start)
+            end = month_end(start)
             rate = COLLECTION[contract["mode"]]
             issued = _local(start, 8)
             for household_id, _building, floor_area, _phone in households:

@@ -24,6 +24,7 @@ import urllib.parse
 from pathlib import Path
 
 import psycopg2
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -50,8 +51,6 @@ def env_for(database_url: str) -> dict:
 
 
 def purge_queue() -> None:
-    import redis
-
     client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"))
     client.delete("celery")
 

@@ -5,6 +5,8 @@ it would in service."""
 import datetime
 from zoneinfo import ZoneInfo
 
+from core.timeutils import months_from
+
 ZONE = ZoneInfo("Asia/Shanghai")
 FIRST_MONTH = datetime.date(2025, 12, 1)
 MONTHS = 12
@@ -12,9 +14,4 @@ AS_OF = datetime.datetime(2026, 11, 20, 18, 0, tzinfo=ZONE)
 
 
 def month_starts() -> list[datetime.date]:
-    starts = []
-    for offset in range(MONTHS):
-        year = FIRST_MONTH.year + (FIRST_MONTH.month - 1 + offset) // 12
-        month = (FIRST_MONTH.month - 1 + offset) % 12 + 1
-        starts.append(datetime.date(year, month, 1))
-    return starts
+    return months_from(FIRST_MONTH, MONTHS)

@@ -327,7 +327,7 @@ class VulnerableResidentAdmin(ServiceAdmin, ScopedAdmin):
         if obj is None:
             data = dict(form.cleaned_data)
             left_on = data.pop("left_on", None)
-            resident = services.vulnerable_resident_create(user=request.user, **data)
+            resident = services.vulnerable_resident_create(actor=request.user, **data)
             if left_on is not None:
                 resident = services.vulnerable_resident_update(
                     actor=request.user, resident=resident, left_on=left_on)
@@ -355,7 +355,7 @@ class PatrolVisitAdmin(ServiceAdmin, ScopedAdmin):
                                     visited_at=data["visited_at"])
 
     def write(self, request, form, obj):
-        return services.patrol_visit_record(user=request.user, **form.cleaned_data)
+        return services.patrol_visit_record(actor=request.user, **form.cleaned_data)
 
 
 class FunctionRoomInline(admin.TabularInline):
@@ -389,7 +389,7 @@ class ServiceSiteAdmin(ServiceAdmin, ScopedAdmin):
     def write(self, request, form, obj):
         rooms = [(row["kind"], row.get("name", "")) for row in self.new_inline_rows(request)]
         if obj is None:
-            return services.service_site_create(user=request.user, rooms=rooms,
+            return services.service_site_create(actor=request.user, rooms=rooms,
                                                 **form.cleaned_data)
         site = services.service_site_update(actor=request.user, site=obj,
                                             **changed_values(form))
@@ -415,7 +415,7 @@ class ServiceRecordAdmin(ServiceAdmin, ScopedAdmin):
                                       served_at=data["served_at"])
 
     def write(self, request, form, obj):
-        return services.service_record_create(user=request.user, **form.cleaned_data)
+        return services.service_record_create(actor=request.user, **form.cleaned_data)
 
 
 @admin.register(AuditEvent)

@@ -2,9 +2,13 @@
 
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
-from communities.access.scoping import scope_queryset
+from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.api_accounts import register as register_accounts
+from communities.audit import record_pii_view, user_place
+from communities.metrics.api import register as register_metrics
 from communities.models import (
     Building,
     Community,
@@ -20,6 +24,7 @@ from communities.models import (
     VulnerableResident,
 )
 from communities.selectors import can_view_pii, display_vulnerable
+from communities.services import patrol_visit_record
 from core.validators import mask_phone
 
 
@@ -33,7 +38,6 @@ class ScopedQuerysetMixin:
         """Reading unmasked personal data through the API leaves an audit event."""
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method == "GET" and response.status_code == 200 and self._shows_pii():
-            from communities.audit import record_pii_view, user_place
 
             model = self.get_queryset().model
             object_id = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
@@ -244,11 +248,7 @@ class PatrolVisitViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
     filterset_class = PatrolVisitFilter
 
     def create(self, request, *args, **kwargs):
-        from rest_framework.exceptions import PermissionDenied
-        from rest_framework.response import Response
 
-        from communities.access.scoping import get_scoped_object_or_404
-        from communities.services import patrol_visit_record
 
         if not request.user.has_perm("communities.add_patrolvisit"):
             raise PermissionDenied()
@@ -259,7 +259,7 @@ class PatrolVisitViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
             pk=data.validated_data["resident"].pk,
         )
         visit = patrol_visit_record(
-            user=request.user, resident=resident,
+            actor=request.user, resident=resident,
             visited_at=data.validated_data["visited_at"],
             visitor_name=data.validated_data["visitor_name"],
             condition=data.validated_data.get("condition", ""),
@@ -301,7 +301,6 @@ def register(router):
     router.register("patrol-visits", PatrolVisitViewSet)
     router.register("service-sites", ServiceSiteViewSet)
     router.register("service-records", ServiceRecordViewSet)
-    from communities.metrics.api import register as register_metrics
 
     register_metrics(router)
     register_accounts(router)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from communities import navigation_links  # noqa: F401  (the dashboard link)
 
 
 class CommunitiesConfig(AppConfig):
@@ -7,16 +10,14 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Governance hierarchy")
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
+        # The accounts' login signal (one-time passwords); it reads the models, which are
+        # loaded only now.
+        from communities import accounts  # noqa: F401, PLC0415
 
-        # Each app may contribute role permissions (roles.py), demo data (demo.py)
-        # and links for the staff menu and the residents' home page (navigation.py).
+        # Each app may contribute role permissions (roles.py) and links for the staff
+        # menu and the residents' home page (navigation.py).
         autodiscover_modules("roles")
-        autodiscover_modules("demo")
         autodiscover_modules("navigation")
-        # The dashboard link; the accounts' login signal (one-time passwords).
-        from . import accounts, navigation_links  # noqa: F401
-
         # Summary and compound panels of the officials' dashboard (dashboard_panels.py).
         autodiscover_modules("dashboard_panels")
         # Metric families register themselves in their app's metrics.py.

@@ -17,6 +17,17 @@ import re
 
 from django.core.exceptions import FieldDoesNotExist
 
+from communities.access.scoping import scope_for_user
+from communities.models import (
+    AuditAction,
+    AuditEvent,
+    City,
+    Community,
+    Compound,
+    District,
+    Grid,
+    Street,
+)
 from core.validators import mask_phone
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -102,7 +113,6 @@ def _loaded_places(compound) -> dict | None:
 def _places(obj) -> dict:
     """The city, district, community and compound ids an object belongs to (what is
     known), in one query."""
-    from communities.models import City, Community, Compound, District, Grid, Street
 
     places = {"city_id": None, "district_id": None, "community_id": None, "compound_id": None}
     if obj is None:
@@ -158,7 +168,6 @@ def record(*, action: str, obj=None, actor=None, changes: dict | None = None,
     (or field → value); mobile numbers in it are masked. ``actor`` None means a resident
     or the system; an anonymous user counts as None.
     """
-    from communities.models import AuditEvent
 
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
@@ -182,7 +191,6 @@ def record(*, action: str, obj=None, actor=None, changes: dict | None = None,
 def record_pii_view(*, request, obj=None, object_type: str = "", object_id="", place=None,
                     fields=("phone",), exported: bool = False, count: int | None = None):
     """A member of staff saw (or exported) unmasked personal data."""
-    from communities.models import AuditAction
 
     summary = {"fields": ",".join(fields)}
     if count is not None:
@@ -198,12 +206,10 @@ def record_pii_view(*, request, obj=None, object_type: str = "", object_id="", p
 
 def user_place(user):
     """The node a member of staff works at (to place events without one object)."""
-    from communities.access.scoping import scope_for_user
 
     scope = scope_for_user(user)
     if scope.level in (None, "all", "firm") or scope.node_id is None:
         return None
-    from communities.models import City, Community, District, Grid, Street
 
     model = {"city": City, "district": District, "street": Street, "community": Community,
              "grid": Grid}[scope.level]

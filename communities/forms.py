@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import ManagementMode
+from communities.models import ManagementMode, ServiceKind
+from communities.selectors import display_vulnerable_label
 
 
 class CompoundFilterForm(forms.Form):
@@ -35,7 +36,6 @@ class PatrolVisitForm(forms.Form):
     needs_follow_up = forms.BooleanField(label=_("needs follow-up"), required=False)
 
     def __init__(self, *args, residents, show_pii, **kwargs):
-        from communities.selectors import display_vulnerable_label
 
         super().__init__(*args, **kwargs)
         self.fields["resident"].queryset = residents
@@ -55,7 +55,6 @@ class ServiceRecordForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def __init__(self, *args, sites, **kwargs):
-        from communities.models import ServiceKind
 
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites

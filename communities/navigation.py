@@ -30,24 +30,27 @@ _RESIDENT: list[Link] = []
 _COMPOUND: list[Link] = []
 
 
+def _register(link: Link, links: list[Link]) -> None:
+    # Keyed by URL name: comparing lazy labels would translate them before the apps load.
+    if all(known.url_name != link.url_name for known in links):
+        links.append(link)
+
+
 def staff_link(label, url_name, *, permission=None, order=100) -> None:
     link = Link(label=label, url_name=url_name, permission=permission, order=order)
-    if link not in _STAFF:
-        _STAFF.append(link)
+    _register(link, _STAFF)
 
 
 def resident_link(label, url_name, *, description="", order=100) -> None:
     link = Link(label=label, url_name=url_name, description=description, order=order)
-    if link not in _RESIDENT:
-        _RESIDENT.append(link)
+    _register(link, _RESIDENT)
 
 
 def compound_link(label, url_name, *, order=100) -> None:
     """A link shown next to each compound in the public directory; the URL takes the
     compound's id (e.g. its notice board, or "report a problem here")."""
     link = Link(label=label, url_name=url_name, order=order)
-    if link not in _COMPOUND:
-        _COMPOUND.append(link)
+    _register(link, _COMPOUND)
 
 
 def navigation(request) -> dict:

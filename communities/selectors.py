@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat
 
 from communities.access.scoping import scope_for_user, scope_queryset
 from communities.models import (
@@ -12,10 +13,16 @@ from communities.models import (
     Compound,
     District,
     Grid,
+    HalfDay,
     Household,
+    PatrolVisit,
+    ServiceRecord,
+    ServiceSite,
     StaffRole,
     Street,
+    VulnerableResident,
 )
+from core.timeutils import days, local_now
 from core.validators import mask_phone
 
 
@@ -84,7 +91,6 @@ def scope_node(*, user):
 
 def public_compound_search(*, text: str, limit: int = 30) -> QuerySet[Compound]:
     """Compounds whose name contains ``text`` or whose pinyin initials start with it."""
-    from django.db.models import Q
 
     text = text.strip()
     if not text:
@@ -135,7 +141,6 @@ def public_directory_level(*, district_id=None, street_id=None, community_id=Non
 
 
 def vulnerable_resident_list(*, user, grid_id: int | None = None):
-    from communities.models import VulnerableResident
 
     qs = scope_queryset(VulnerableResident.objects.select_related("grid__community"), user)
     if grid_id:
@@ -145,7 +150,6 @@ def vulnerable_resident_list(*, user, grid_id: int | None = None):
 
 def display_vulnerable(user, resident) -> dict:
     """Name, phone and address of a vulnerable resident as this user may see them."""
-    from core.validators import mask_phone
 
     if can_view_pii(user):
         return {"name": resident.name, "phone": resident.phone, "address": resident.address}
@@ -180,8 +184,6 @@ def patrol_slots(*, residents, start, end, now=None):
     Two queries whatever the number of residents and visits. Returns (residents, due,
     visited): ``due`` maps resident id -> list of (date, half); ``visited`` is a set of
     (resident id, date, half)."""
-    from communities.models import HalfDay, PatrolVisit
-    from core.timeutils import days, local_now
 
     today, morning_over = _half_days_over(local_now(now))
     residents = list(
@@ -232,11 +234,7 @@ def missed_patrol_counts(*, residents, start, end, now=None) -> dict:
     Σ due half-days (arithmetic per resident) − Σ distinct visited half-days that were due
     (one aggregate query). ``residents`` is a queryset (scoped by the caller; the metrics
     engine may pass all). Returns {community id: {"due", "visited", "missed"}}."""
-    from django.db.models import CharField, Count, F, Value
-    from django.db.models.functions import Cast, Concat
 
-    from communities.models import HalfDay, PatrolVisit
-    from core.timeutils import local_now
 
     today, morning_over = _half_days_over(local_now(now))
     active = residents.filter(registered_on__lte=end).filter(
@@ -290,7 +288,6 @@ def missed_patrol_counts(*, residents, start, end, now=None) -> dict:
 
 
 def service_site_list(*, user, community_id: int | None = None):
-    from communities.models import ServiceSite
 
     qs = scope_queryset(
         ServiceSite.objects.select_related("community", "compound", "grid").prefetch_related(
@@ -304,7 +301,6 @@ def service_site_list(*, user, community_id: int | None = None):
 
 
 def service_record_list(*, user, site_id: int | None = None, start=None, end=None):
-    from communities.models import ServiceRecord
 
     qs = scope_queryset(
         ServiceRecord.objects.select_related("site__community", "room"), user
@@ -320,7 +316,6 @@ def service_record_list(*, user, site_id: int | None = None, start=None, end=Non
 
 def service_visits_per_day(*, user, start, end, site_id: int | None = None) -> list[dict]:
     """People served per local day (Σ visitors) in the user's scope: one GROUP BY."""
-    from django.db.models import Count, Sum
 
     qs = service_record_list(user=user, site_id=site_id, start=start, end=end)
     return list(

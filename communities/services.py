@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.access.scoping import forget_scope
+from communities import audit
+from communities.access.scoping import forget_scope, is_in_scope
 from communities.models import (
     ROLE_NODE_FIELD,
+    AuditAction,
     Building,
     City,
     Community,
@@ -20,7 +22,10 @@ from communities.models import (
     FunctionRoom,
     Grid,
     GridWorker,
+    HalfDay,
     Household,
+    PatrolVisit,
+    ServiceRecord,
     ServiceSite,
     StaffAssignment,
     StaffRole,
@@ -28,7 +33,8 @@ from communities.models import (
     VulnerableResident,
 )
 from core.errors import ApplicationError
-from core.services import save_validated
+from core.services import require_aware_past, save_validated
+from core.timeutils import local
 
 
 @transaction.atomic
@@ -135,9 +141,7 @@ def check_staff_assignment(*, role: str, node) -> None:
 def staff_assignment_create(*, user, role: str, node, title: str = "",
                             actor=None) -> StaffAssignment:
     """Give ``user`` a role over ``node``; an earlier active assignment is ended."""
-    from communities.models import AuditAction
 
-    from . import audit
 
     check_staff_assignment(role=role, node=node)
     field = ROLE_NODE_FIELD[StaffRole(role)]
@@ -165,9 +169,7 @@ def staff_assignment_create(*, user, role: str, node, title: str = "",
 
 @transaction.atomic
 def staff_assignment_end(*, assignment: StaffAssignment, actor=None) -> StaffAssignment:
-    from communities.models import AuditAction
 
-    from . import audit
 
     if assignment.ended_at is None:
         assignment.ended_at = timezone.now()
@@ -207,30 +209,25 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 def local_half_day(moment) -> tuple:
     """The local (Asia/Shanghai) date and half ("am" before 12:00, "pm" from 12:00) of an
     aware datetime."""
-    from communities.models import HalfDay
-    from core.timeutils import local
 
     moment = local(moment)
     return moment.date(), HalfDay.MORNING if moment.hour < 12 else HalfDay.AFTERNOON
 
 
-def _require_in_scope(user, obj, message):
-    from communities.access.scoping import is_in_scope
+def _require_in_scope(actor, obj, message):
 
-    if user is not None and not is_in_scope(user, obj):
+    if actor is not None and not is_in_scope(actor, obj):
         raise ApplicationError(message, code="out_of_scope", status_code=404)
 
 
 @transaction.atomic
 def vulnerable_resident_create(
-    *, user=None, grid: Grid, name: str, address: str, group: str, registered_on,
+    *, actor=None, grid: Grid, name: str, address: str, group: str, registered_on,
     phone: str = "", note: str = "",
 ):
-    from django.utils.translation import gettext as _
 
-    from communities.models import VulnerableResident
 
-    _require_in_scope(user, grid, _("This grid is not in your area."))
+    _require_in_scope(actor, grid, _("This grid is not in your area."))
     return save_validated(
         VulnerableResident(
             grid=grid, name=name, address=address, group=group, registered_on=registered_on,
@@ -243,12 +240,11 @@ def check_patrol_visit(*, actor=None, resident, visited_at) -> None:
     """A visit of a resident in the actor's area, at a past time within the resident's
     registration."""
     _require_in_scope(actor, resident, _("This resident is not in your grid or community."))
-    if visited_at is None or timezone.is_naive(visited_at):
-        raise ApplicationError(_("Give the date and time of the visit."), code="invalid_time",
-                               fields=("visited_at",))
-    if visited_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A visit cannot be recorded in the future."),
-                               code="future_visit", fields=("visited_at",))
+    require_aware_past(
+        visited_at, missing_message=_("Give the date and time of the visit."),
+        future_message=_("A visit cannot be recorded in the future."),
+        future_code="future_visit", tolerance=FUTURE_TOLERANCE, field="visited_at",
+    )
     visit_date, _half_day = local_half_day(visited_at)
     if visit_date < resident.registered_on or (
         resident.left_on is not None and visit_date > resident.left_on
@@ -261,35 +257,32 @@ def check_patrol_visit(*, actor=None, resident, visited_at) -> None:
 
 @transaction.atomic
 def patrol_visit_record(
-    *, user=None, resident, visited_at, visitor_name: str, condition: str = "",
+    *, actor=None, resident, visited_at, visitor_name: str, condition: str = "",
     needs_follow_up: bool = False,
 ):
-    """Record one patrol visit; refused for a resident outside the user's grid/community,
+    """Record one patrol visit; refused for a resident outside the actor's grid/community,
     for a time in the future, or outside the resident's registration."""
 
-    from communities.models import PatrolVisit
-    check_patrol_visit(actor=user, resident=resident, visited_at=visited_at)
+    check_patrol_visit(actor=actor, resident=resident, visited_at=visited_at)
     visit_date, half_day = local_half_day(visited_at)
     return save_validated(
         PatrolVisit(
             resident=resident, visited_at=visited_at, visit_date=visit_date, half_day=half_day,
             visitor_name=visitor_name, condition=condition, needs_follow_up=needs_follow_up,
-            recorded_by=user if user is not None and user.is_authenticated else None,
+            recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
     )
 
 
 @transaction.atomic
 def service_site_create(
-    *, user=None, community: Community, name: str, kind: str, compound=None, grid=None,
+    *, actor=None, community: Community, name: str, kind: str, compound=None, grid=None,
     address: str = "", opening_hours: str = "", rooms=(),
 ):
     """Open a service site with its function rooms (a list of room kinds or (kind, name))."""
-    from django.utils.translation import gettext as _
 
-    from communities.models import FunctionRoom, ServiceSite
 
-    _require_in_scope(user, community, _("This community is not in your area."))
+    _require_in_scope(actor, community, _("This community is not in your area."))
     check_service_site(community=community, compound=compound, grid=grid)
     site = save_validated(
         ServiceSite(
@@ -306,28 +299,25 @@ def service_site_create(
 def check_service_record(*, actor=None, site, served_at) -> None:
     """A service at a site in the actor's area, at a past time."""
     _require_in_scope(actor, site, _("This service site is not in your area."))
-    if served_at is None or timezone.is_naive(served_at):
-        raise ApplicationError(_("Give the date and time of the service."), code="invalid_time",
-                               fields=("served_at",))
-    if served_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A service cannot be recorded in the future."),
-                               code="future_service", fields=("served_at",))
+    require_aware_past(
+        served_at, missing_message=_("Give the date and time of the service."),
+        future_message=_("A service cannot be recorded in the future."),
+        future_code="future_service", tolerance=FUTURE_TOLERANCE, field="served_at",
+    )
 
 
 @transaction.atomic
 def service_record_create(
-    *, user=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
+    *, actor=None, site, kind: str, served_at, visitors: int = 1, room=None, note: str = "",
 ):
 
-    from communities.models import ServiceRecord
-    from core.timeutils import local
 
-    check_service_record(actor=user, site=site, served_at=served_at)
+    check_service_record(actor=actor, site=site, served_at=served_at)
     return save_validated(
         ServiceRecord(
             site=site, room=room, kind=kind, served_at=served_at,
             service_date=local(served_at).date(), visitors=visitors, note=note,
-            recorded_by=user if user is not None and user.is_authenticated else None,
+            recorded_by=actor if actor is not None and actor.is_authenticated else None,
         )
     )
 

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,9 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from communities import selectors
-from communities.forms import CompoundFilterForm, CompoundSearchForm
-from communities.models import Compound
+from communities.access.scoping import scope_queryset
+from communities.audit import record_pii_view, user_place
+from communities.forms import (
+    CompoundFilterForm,
+    CompoundSearchForm,
+    PatrolVisitForm,
+    ServiceRecordForm,
+)
+from communities.models import Compound, HalfDay, PatrolVisit
+from communities.services import patrol_visit_record, service_record_create
+from core.errors import ApplicationError
 from core.exports import xlsx_response
+from core.forms import add_service_error
+from core.timeutils import local_now, local_today
 from core.validators import mask_phone
 
 
@@ -101,7 +115,6 @@ def household_export(request):
     )
     show_pii = selectors.can_view_pii(request.user)
     if show_pii:
-        from communities.audit import record_pii_view, user_place
 
         record_pii_view(request=request, object_type="communities.household", exported=True,
                         place=user_place(request.user))
@@ -137,9 +150,7 @@ PATROL_FLAG_DAYS = 7  # the patrol page flags missed half-days of the last week
 
 
 def _patrol_range(request):
-    from datetime import timedelta
 
-    from core.timeutils import local_today
 
     today = local_today()
     return today - timedelta(days=PATROL_FLAG_DAYS - 1), today
@@ -150,13 +161,7 @@ def _patrol_range(request):
 @permission_required("communities.view_vulnerableresident", raise_exception=True)
 def patrols(request):
     """The grid's and community's patrol page: residents, missed half-days, record a visit."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
 
-    from communities.forms import PatrolVisitForm
-    from communities.services import patrol_visit_record
-    from core.errors import ApplicationError
-    from core.timeutils import local_now
 
     show_pii = selectors.can_view_pii(request.user)
     residents = selectors.vulnerable_resident_list(user=request.user)
@@ -170,9 +175,9 @@ def patrols(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                patrol_visit_record(user=request.user, **form.cleaned_data)
+                patrol_visit_record(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
-                form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The patrol visit was recorded."))
                 return redirect("patrols")
@@ -181,7 +186,6 @@ def patrols(request):
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     rows = [(r, selectors.display_vulnerable(request.user, r)) for r in page]
     if show_pii and rows:
-        from communities.audit import record_pii_view, user_place
 
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name", "phone", "address"),
@@ -205,8 +209,6 @@ def patrols(request):
 @login_required
 @permission_required("communities.view_patrolvisit", raise_exception=True)
 def patrol_export(request):
-    from communities.access.scoping import scope_queryset
-    from communities.models import PatrolVisit
 
     visits = scope_queryset(
         PatrolVisit.objects.select_related("resident__grid__community"), request.user
@@ -233,9 +235,7 @@ def patrol_export(request):
 @login_required
 @permission_required("communities.view_patrolvisit", raise_exception=True)
 def patrol_missed_export(request):
-    from datetime import timedelta
 
-    from core.timeutils import local_today
 
     end = local_today()
     start = end - timedelta(days=30)
@@ -259,14 +259,12 @@ def patrol_missed_export(request):
 
 def _audit_vulnerable_export(request):
     if selectors.can_view_pii(request.user):
-        from communities.audit import record_pii_view, user_place
 
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name",), exported=True)
 
 
 def _half_day_labels():
-    from communities.models import HalfDay
 
     return HalfDay.choices
 
@@ -276,15 +274,8 @@ def _half_day_labels():
 @permission_required("communities.view_servicesite", raise_exception=True)
 def service_sites(request):
     """Service sites with people served per day; staff record a service."""
-    from datetime import timedelta
 
-    from django.contrib import messages
-    from django.shortcuts import redirect
 
-    from communities.forms import ServiceRecordForm
-    from communities.services import service_record_create
-    from core.errors import ApplicationError
-    from core.timeutils import local_now, local_today
 
     sites = selectors.service_site_list(user=request.user)
     form = ServiceRecordForm(
@@ -296,9 +287,9 @@ def service_sites(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                service_record_create(user=request.user, **form.cleaned_data)
+                service_record_create(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
-                form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The service was recorded."))
                 return redirect("service-sites")

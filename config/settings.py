@@ -79,7 +79,11 @@ INSTALLED_APPS = [
     "properties",
     "complaints",
     "party_orgs",
+    "bench",
 ]
+# Demo data and demo logins (`make run`): never installed, never imported in production.
+if DEBUG or not IS_PRODUCTION:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -34,8 +34,52 @@ def month_start(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
+def month_of(moment: date | datetime) -> date:
+    """The first day of the local calendar month of a date or an aware datetime."""
+    if isinstance(moment, datetime):
+        moment = local(moment).date()
+    return moment.replace(day=1)
+
+
 def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
     return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def previous_month(day: date) -> date:
+    """The first day of the month before ``day``'s."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return next_month(day) - timedelta(days=1)
+
+
+def months_from(first: date, count: int) -> list[date]:
+    """``count`` consecutive month starts, the first being ``first``'s month."""
+    months = [month_of(first)]
+    for _ in range(count - 1):
+        months.append(next_month(months[-1]))
+    return months[:count]
+
+
+def recent_months(count: int, today: date | None = None) -> list[date]:
+    """The last ``count`` months, oldest first, ending with the current (local) month."""
+    months = [month_of(today or local_today())]
+    for _ in range(count - 1):
+        months.append(previous_month(months[-1]))
+    return list(reversed(months))
+
+
+def months_ended(year: int, now: datetime | None = None) -> list[int]:
+    """The numbers of the months of ``year`` that have ended, in local time."""
+    current = local_today(now)
+    if year < current.year:
+        return list(range(1, 13))
+    if year > current.year:
+        return []
+    return list(range(1, current.month))
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:

@@ -8,6 +8,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from communities.access.scoping import get_scoped_object_or_404
@@ -212,7 +213,7 @@ class DemonstrationPointViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewS
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         point = services.demonstration_point_review(
-            user=request.user, point=point, decision=data.validated_data["decision"],
+            actor=request.user, point=point, decision=data.validated_data["decision"],
             comment=data.validated_data.get("comment", ""),
         )
         point = self.get_queryset().get(pk=point.pk)
@@ -262,7 +263,6 @@ class FundSpendingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
     def create(self, request, *args, **kwargs):
         """Record spending; refused (400) past the allocation, or without the permission."""
         if not request.user.has_perm("party_orgs.add_fundspending"):
-            from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied()
         data = self.get_serializer(data=request.data)
@@ -272,7 +272,7 @@ class FundSpendingViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin,
             pk=data.validated_data["allocation"].pk,
         )
         spending = services.fund_spend(
-            user=request.user, allocation=allocation, amount=data.validated_data["amount"],
+            actor=request.user, allocation=allocation, amount=data.validated_data["amount"],
             spent_on=data.validated_data["spent_on"], purpose=data.validated_data["purpose"],
         )
         return Response(self.get_serializer(spending).data, status=status.HTTP_201_CREATED)

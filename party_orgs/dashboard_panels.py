@@ -2,7 +2,6 @@
 joint-meeting compliance, missed patrol half-days (一日两巡) and demonstration points by
 review step (三审). Each reads in a fixed number of queries."""
 
-from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +11,7 @@ from communities.dashboard.panels import PanelTable, summary_panel
 from communities.dashboard.selectors import LEVEL_LABELS
 from communities.models import Compound, VulnerableResident
 from communities.selectors import missed_patrol_counts
-from core.timeutils import local_today, next_month
+from core.timeutils import local_today, month_end
 
 from .models import DemonstrationPoint, PointStatus
 from .selectors import joint_meeting_compliance, points_by_review_step
@@ -69,7 +68,7 @@ def missed_patrols(*, user, unit, period):
     """Half-days due, visited and missed in the month (to today), per child unit: counts
     only, no resident is named (officials do not see vulnerable residents)."""
     today = local_today()
-    end = min(next_month(period) - timedelta(days=1), today)
+    end = min(month_end(period), today)
     residents = VulnerableResident.objects.filter(unit.community_q("grid__community"))
     counts = missed_patrol_counts(residents=residents, start=period, end=end)
     rows = [

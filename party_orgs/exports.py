@@ -5,13 +5,16 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from communities import audit
+from communities.access.scoping import scope_queryset
+from communities.models import AuditAction, StaffRole
 from communities.selectors import can_view_pii
 from core.exports import xlsx_response
 from core.timeutils import local_today
 from core.validators import mask_phone
 
 from . import selectors
-from .models import FIVE_STANDARDS, ActionStatus, PartyMember
+from .models import FIVE_STANDARDS, ActionStatus, PartyMember, ReportKind
 
 CHUNK = 2000
 
@@ -35,12 +38,9 @@ def organizations(user):
 
 
 def members(user):
-    from communities.access.scoping import scope_queryset
 
     show_pii = can_view_pii(user)
     if show_pii:
-        from communities import audit
-        from communities.models import AuditAction
 
         audit.record(action=AuditAction.PII_EXPORTED, actor=user,
                      object_type="party_orgs.partymember", place=audit.user_place(user),
@@ -152,7 +152,6 @@ def reviews(user):
 
 
 def _label_role(role):
-    from communities.models import StaffRole
 
     return str(StaffRole(role).label) if role in StaffRole.values else role
 
@@ -204,7 +203,6 @@ def missing_reports(user):
 
 
 def _label_kind(kind):
-    from .models import ReportKind
 
     return str(ReportKind(kind).label)
 

@@ -17,14 +17,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from communities.access.scoping import scope_queryset
+from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, ManagementMode
 from core.timeutils import (
     days,
     is_working_day,
-    local_now,
     local_today,
     local_zone,
+    month_bounds,
+    months_ended,
     start_of_day,
 )
 
@@ -39,6 +40,8 @@ from .models import (
     JointMeeting,
     ListItem,
     MeetingKind,
+    MemberRole,
+    OrgUnitType,
     PartyMember,
     PartyOrganization,
     PointStatus,
@@ -63,7 +66,6 @@ def organization_list(*, user, filters: dict | None = None) -> QuerySet[PartyOrg
 
 
 def organization_get(*, user, pk: int) -> PartyOrganization:
-    from communities.access.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
         PartyOrganization.objects.select_related("community", "firm", "parent", "grid",
@@ -99,7 +101,6 @@ def subtree_members(*, user, org: PartyOrganization) -> QuerySet[PartyMember]:
 def four_level_counts(*, organizations: QuerySet[PartyOrganization]) -> dict:
     """The community committee → grid branch → building group → central household structure,
     counted in one query (the article: 8 branch secretaries, 23 group leaders, 23 households)."""
-    from .models import MemberRole, OrgUnitType
 
     members = PartyMember.objects.filter(organization__in=organizations.values("pk"))
     return members.aggregate(
@@ -154,7 +155,6 @@ def meeting_list(*, user, filters: dict | None = None) -> QuerySet[JointMeeting]
 
 
 def meeting_get(*, user, pk: int) -> JointMeeting:
-    from communities.access.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
         JointMeeting.objects.select_related("community", "recorded_by").prefetch_related(
@@ -180,20 +180,10 @@ def overdue_action_items(items: QuerySet[ActionItem], *, today: date | None = No
     return items.filter(due_date__lt=today).exclude(status=ActionStatus.DONE)
 
 
-def _months_over(year: int, now=None) -> list[int]:
-    """The months of ``year`` that have ended (local time)."""
-    current = local_now(now).date()
-    if year < current.year:
-        return list(range(1, 13))
-    if year > current.year:
-        return []
-    return list(range(1, current.month))
-
-
 def three_party_meeting_gaps(*, user, year: int, now=None, community_id=None) -> list[dict]:
     """Co-building compounds in the user's scope without a three-party meeting in a calendar
     month of ``year`` that is over (Asia/Shanghai). Two queries."""
-    months = _months_over(year, now)
+    months = months_ended(year, now)
     compounds = scope_queryset(
         Compound.objects.filter(management_mode=ManagementMode.CO_BUILDING).select_related(
             "community"
@@ -229,8 +219,7 @@ def three_party_meeting_gaps(*, user, year: int, now=None, community_id=None) ->
 def joint_meeting_compliance(*, compounds: QuerySet[Compound], year: int, month: int) -> dict:
     """For the dashboard: per community, co-building compounds and those with a three-party
     meeting in the month. One grouped query. {community id: {"compounds", "with_meeting"}}."""
-    start = start_of_day(date(year, month, 1))
-    end = start_of_day(date(year + (month == 12), month % 12 + 1, 1))
+    start, end = month_bounds(year, month)
     met = JointMeeting.objects.filter(
         kind=MeetingKind.THREE_PARTY, compounds=OuterRef("pk"), held_at__gte=start,
         held_at__lt=end,
@@ -268,7 +257,6 @@ def point_list(*, user, filters: dict | None = None) -> QuerySet[DemonstrationPo
 
 
 def point_get(*, user, pk: int) -> DemonstrationPoint:
-    from communities.access.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
         DemonstrationPoint.objects.select_related(

@@ -7,14 +7,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import audit
 from communities.access.scoping import is_in_scope, scope_for_user
 from communities.models import AuditAction, StaffRole
 from core.errors import ApplicationError, ConflictError
-from core.services import save_validated
+from core.services import require_aware_past, save_validated
 from core.timeutils import local, local_today
 
 from .models import (
@@ -42,25 +41,25 @@ from .models import (
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-def _require_in_scope(user, obj, message=None):
+def _require_in_scope(actor, obj, message=None):
     """Services called by a person check the person's scope; None is the system (demo data,
     tasks)."""
-    if user is not None and not is_in_scope(user, obj):
+    if actor is not None and not is_in_scope(actor, obj):
         raise ApplicationError(
             message or _("This record is not in your area."), code="out_of_scope",
             status_code=404,
         )
 
 
-def _require_role(user, roles, message):
-    if user is None or user.is_superuser:
+def _require_role(actor, roles, message):
+    if actor is None or actor.is_superuser:
         return
-    if scope_for_user(user).role not in {str(r) for r in roles}:
+    if scope_for_user(actor).role not in {str(r) for r in roles}:
         raise ApplicationError(message, code="wrong_role", status_code=403)
 
 
-def _person(user):
-    return user if user is not None and user.is_authenticated else None
+def _person(actor):
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 # ---------------------------------------------------------------------------
@@ -74,19 +73,19 @@ def _path_segment(pk: int) -> str:
 
 @transaction.atomic
 def party_org_create(
-    *, user=None, name: str, kind: str, unit_type: str, parent: PartyOrganization | None = None,
+    *, actor=None, name: str, kind: str, unit_type: str, parent: PartyOrganization | None = None,
     community=None, compound=None, grid=None, building=None, firm=None, unit_name: str = "",
     secretary_name: str = "", founded_on: date | None = None,
 ) -> PartyOrganization:
     """Add an organisation to the tree; its path is its parent's path plus its own id."""
     if parent is not None:
-        _require_in_scope(user, parent, _("The parent organisation is not in your area."))
+        _require_in_scope(actor, parent, _("The parent organisation is not in your area."))
         if community is None and unit_type != OrgUnitType.FIRM:
             community = parent.community
         if grid is None and parent.grid_id and unit_type == OrgUnitType.BUILDING:
             grid = parent.grid
-    if user is not None and community is not None:
-        _require_in_scope(user, community, _("This community is not in your area."))
+    if actor is not None and community is not None:
+        _require_in_scope(actor, community, _("This community is not in your area."))
     org = PartyOrganization(
         name=name, kind=kind, unit_type=unit_type, parent=parent, community=community,
         compound=compound, grid=grid, building=building, firm=firm, unit_name=unit_name,
@@ -107,12 +106,12 @@ def party_org_create(
 
 
 @transaction.atomic
-def party_org_move(*, user=None, org: PartyOrganization, parent: PartyOrganization | None):
+def party_org_move(*, actor=None, org: PartyOrganization, parent: PartyOrganization | None):
     """Hang ``org`` (and its whole subtree) under ``parent``: one UPDATE for the subtree."""
     org = PartyOrganization.objects.select_for_update().get(pk=org.pk)
-    _require_in_scope(user, org)
+    _require_in_scope(actor, org)
     if parent is not None:
-        _require_in_scope(user, parent, _("The parent organisation is not in your area."))
+        _require_in_scope(actor, parent, _("The parent organisation is not in your area."))
         parent = PartyOrganization.objects.get(pk=parent.pk)
         if parent.pk == org.pk or parent.path.startswith(f"{org.path}."):
             raise ApplicationError(_("An organisation cannot sit under itself."),
@@ -152,7 +151,7 @@ def party_org_update(*, actor=None, org: PartyOrganization, parent=..., **change
         "unit_name", "secretary_name", "founded_on",
     })
     if parent is not ...:
-        org = party_org_move(user=actor, org=org, parent=parent)
+        org = party_org_move(actor=actor, org=org, parent=parent)
     return org
 
 
@@ -175,12 +174,12 @@ def check_party_member(*, organization, is_central_household: bool, households) 
 
 @transaction.atomic
 def party_member_create(
-    *, user=None, organization: PartyOrganization, name: str, phone: str = "",
+    *, actor=None, organization: PartyOrganization, name: str, phone: str = "",
     role: str = "member", joined_on: date | None = None, is_central_household: bool = False,
     households=(), model_post: str = "", shows_identity: bool = False,
     public_commitment: str = "",
 ) -> PartyMember:
-    _require_in_scope(user, organization)
+    _require_in_scope(actor, organization)
     member = save_validated(
         PartyMember(
             organization=organization, name=name, phone=phone, role=role, joined_on=joined_on,
@@ -230,12 +229,11 @@ def check_joint_meeting(*, actor=None, community, kind: str, held_at, compounds=
     """A meeting of a community in the actor's area, already held, about compounds and
     with organisations of that community (a three-party meeting: at least one compound)."""
     _require_in_scope(actor, community, _("This community is not in your area."))
-    if held_at is None or timezone.is_naive(held_at):
-        raise ApplicationError(_("Give the date and time of the meeting."), code="invalid_time",
-                               fields=("held_at",))
-    if held_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ApplicationError(_("A meeting cannot be recorded before it is held."),
-                               code="future_meeting", fields=("held_at",))
+    require_aware_past(
+        held_at, missing_message=_("Give the date and time of the meeting."),
+        future_message=_("A meeting cannot be recorded before it is held."),
+        future_code="future_meeting", tolerance=FUTURE_TOLERANCE, field="held_at",
+    )
     compounds = list(compounds)
     _check_compounds(community, compounds)
     if kind == MeetingKind.THREE_PARTY and not compounds:
@@ -256,27 +254,27 @@ def check_joint_meeting(*, actor=None, community, kind: str, held_at, compounds=
 
 @transaction.atomic
 def joint_meeting_record(
-    *, user=None, community, kind: str, held_at, title: str, topics: str, minutes: str = "",
+    *, actor=None, community, kind: str, held_at, title: str, topics: str, minutes: str = "",
     attendees: str = "", owners_committee_present: bool = False, organizations=(),
     compounds=(), action_items=(),
 ) -> JointMeeting:
     """Record a joint meeting and its decisions (``action_items``: dicts with description,
     owner, due_date and optionally compounds)."""
     compounds, organizations = list(compounds), list(organizations)
-    check_joint_meeting(actor=user, community=community, kind=kind, held_at=held_at,
+    check_joint_meeting(actor=actor, community=community, kind=kind, held_at=held_at,
                         compounds=compounds, organizations=organizations)
     meeting = save_validated(
         JointMeeting(
             community=community, kind=kind, held_at=held_at, title=title, topics=topics,
             minutes=minutes, attendees=attendees,
-            owners_committee_present=owners_committee_present, recorded_by=_person(user),
+            owners_committee_present=owners_committee_present, recorded_by=_person(actor),
         )
     )
     meeting.compounds.set(compounds)
     meeting.organizations.set(organizations)
     for item in action_items:
         action_item_add(
-            user=None, meeting=meeting, description=item["description"], owner=item["owner"],
+            actor=None, meeting=meeting, description=item["description"], owner=item["owner"],
             due_date=item["due_date"], compounds=item.get("compounds") or compounds,
         )
     return meeting
@@ -319,10 +317,10 @@ def check_action_item(*, meeting: JointMeeting, due_date, compounds=()) -> None:
 
 @transaction.atomic
 def action_item_add(
-    *, user=None, meeting: JointMeeting, description: str, owner: str, due_date: date,
+    *, actor=None, meeting: JointMeeting, description: str, owner: str, due_date: date,
     compounds=(),
 ) -> ActionItem:
-    _require_in_scope(user, meeting)
+    _require_in_scope(actor, meeting)
     compounds = list(compounds)
     check_action_item(meeting=meeting, due_date=due_date, compounds=compounds)
     item = save_validated(
@@ -348,10 +346,10 @@ def action_item_update(*, actor=None, item: ActionItem, compounds=None,
 
 @transaction.atomic
 def action_item_set_status(
-    *, user=None, item: ActionItem, status: str, done_on: date | None = None
+    *, actor=None, item: ActionItem, status: str, done_on: date | None = None
 ) -> ActionItem:
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    _require_in_scope(user, item)
+    _require_in_scope(actor, item)
     if status not in ActionStatus.values:
         raise ApplicationError(_("Unknown status."), code="invalid_status")
     item.status = status
@@ -379,11 +377,11 @@ def _node_of_community(community, attribute):
     return community.street.district_id
 
 
-def _require_community_staff(user, community, message):
+def _require_community_staff(actor, community, message):
     """The branch acts through its community's staff (or the platform administrator)."""
-    if user is None or user.is_superuser:
+    if actor is None or actor.is_superuser:
         return
-    scope = scope_for_user(user)
+    scope = scope_for_user(actor)
     if scope.role != StaffRole.COMMUNITY_STAFF:
         raise ApplicationError(message, code="wrong_role", status_code=403)
     if scope.node_id != community.pk:
@@ -391,12 +389,12 @@ def _require_community_staff(user, community, message):
                                status_code=404)
 
 
-def _record_review(point, *, step, decision, user, comment):
-    role = scope_for_user(user).role if user is not None else ""
+def _record_review(point, *, step, decision, actor, comment):
+    role = scope_for_user(actor).role if actor is not None else ""
     return save_validated(
         DemonstrationReview(
-            point=point, round=point.round, step=step, decision=decision, reviewer=user,
-            reviewer_role=role or ("superuser" if user and user.is_superuser else ""),
+            point=point, round=point.round, step=step, decision=decision, reviewer=actor,
+            reviewer_role=role or ("superuser" if actor and actor.is_superuser else ""),
             comment=comment,
         )
     )
@@ -431,10 +429,10 @@ def demonstration_point_update(*, actor=None, point: DemonstrationPoint,
 
 @transaction.atomic
 def demonstration_point_apply(
-    *, user, organization: PartyOrganization, name: str, year: int, goals: str, cadre=None,
+    *, actor, organization: PartyOrganization, name: str, year: int, goals: str, cadre=None,
 ) -> DemonstrationPoint:
     """Step one of 三审: a branch (through its community's staff) applies."""
-    check_demonstration_point_apply(actor=user, organization=organization, goals=goals)
+    check_demonstration_point_apply(actor=actor, organization=organization, goals=goals)
     point = save_validated(
         DemonstrationPoint(
             community=organization.community, organization=organization, name=name,
@@ -442,12 +440,12 @@ def demonstration_point_apply(
         )
     )
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
-                   user=user, comment="")
+                   actor=actor, comment="")
     return point
 
 
 @transaction.atomic
-def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str,
+def demonstration_point_review(*, actor, point: DemonstrationPoint, decision: str,
                                comment: str = "") -> DemonstrationPoint:
     """Steps two and three of 三审: the street's first review, then the district's decision.
     Only the role of the current step, over the point's street or district, can act."""
@@ -468,7 +466,7 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
             code="awaiting_resubmission",
         )
     step, role, node_attribute = NEXT_STEP[PointStatus(point.status)]
-    scope = scope_for_user(user)
+    scope = scope_for_user(actor)
     if scope.role != role:
         waiting = point.status
         if waiting == PointStatus.AWAITING_STREET and scope.role == StaffRole.DISTRICT_OFFICIAL:
@@ -496,7 +494,7 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
     if decision == ReviewDecision.REJECTED and not comment:
         raise ApplicationError(_("Give the reason for returning the application."),
                                code="reason_required")
-    _record_review(point, step=step, decision=decision, user=user, comment=comment)
+    _record_review(point, step=step, decision=decision, actor=actor, comment=comment)
     before = point.status
     if decision == ReviewDecision.REJECTED:
         point.status = PointStatus.REJECTED
@@ -505,7 +503,7 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
     else:
         point.status = PointStatus.APPROVED
         point.approved_on = local_today()
-    audit.record(action=AuditAction.REVIEW_DECISION, obj=point, actor=user, changes={
+    audit.record(action=AuditAction.REVIEW_DECISION, obj=point, actor=actor, changes={
         "step": step, "decision": decision, "status": [before, point.status],
         "comment": comment,
     })
@@ -513,14 +511,14 @@ def demonstration_point_review(*, user, point: DemonstrationPoint, decision: str
 
 
 @transaction.atomic
-def demonstration_point_resubmit(*, user, point: DemonstrationPoint, goals: str,
+def demonstration_point_resubmit(*, actor, point: DemonstrationPoint, goals: str,
                                  comment: str = "") -> DemonstrationPoint:
     """A returned application, revised, starts a new round of the review."""
     point = DemonstrationPoint.objects.select_for_update().select_related("community").get(
         pk=point.pk
     )
     _require_community_staff(
-        user, point.community, _("Only the community's staff can resubmit the application.")
+        actor, point.community, _("Only the community's staff can resubmit the application.")
     )
     if point.status != PointStatus.REJECTED:
         raise ConflictError(_("Only a returned application can be resubmitted."),
@@ -533,7 +531,7 @@ def demonstration_point_resubmit(*, user, point: DemonstrationPoint, goals: str,
     point.status = PointStatus.AWAITING_STREET
     save_validated(point, update_fields=["goals", "round", "status"])
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
-                   user=user, comment=comment)
+                   actor=actor, comment=comment)
     return point
 
 
@@ -555,17 +553,17 @@ def check_demonstration_assessment(*, actor, point: DemonstrationPoint, year: in
 
 @transaction.atomic
 def demonstration_assessment_record(
-    *, user=None, point: DemonstrationPoint, year: int, scores: dict, evidence: dict,
+    *, actor=None, point: DemonstrationPoint, year: int, scores: dict, evidence: dict,
 ) -> DemonstrationAssessment:
     """The five-standard (五有) assessment of an approved point, once per year."""
     point = DemonstrationPoint.objects.select_for_update().get(pk=point.pk)
-    check_demonstration_assessment(actor=user, point=point, year=year)
+    check_demonstration_assessment(actor=actor, point=point, year=year)
     fields = {}
     for code in ("organisation", "governance", "service", "neighbourliness", "safety"):
         fields[f"{code}_score"] = scores.get(code)
         fields[f"{code}_evidence"] = evidence.get(code, "")
     return save_validated(
-        DemonstrationAssessment(point=point, year=year, assessor=_person(user), **fields)
+        DemonstrationAssessment(point=point, year=year, assessor=_person(actor), **fields)
     )
 
 
@@ -580,18 +578,18 @@ def week_start(day: date) -> date:
 
 @transaction.atomic
 def work_report_submit(
-    *, user, point: DemonstrationPoint, kind: str, period_start: date, content: str,
+    *, actor, point: DemonstrationPoint, kind: str, period_start: date, content: str,
 ) -> WorkReport:
     """A daily report or weekly summary by the cadre assigned to the point (挂点包干), or
     by the staff of the point's community."""
     point = DemonstrationPoint.objects.select_related("community").get(pk=point.pk)
-    _require_in_scope(user, point)
-    scope = scope_for_user(user)
-    is_cadre = point.cadre_id is not None and point.cadre_id == user.pk
+    _require_in_scope(actor, point)
+    scope = scope_for_user(actor)
+    is_cadre = point.cadre_id is not None and point.cadre_id == actor.pk
     is_community_staff = (
         scope.role == StaffRole.COMMUNITY_STAFF and scope.node_id == point.community_id
     )
-    if not (is_cadre or is_community_staff or user.is_superuser):
+    if not (is_cadre or is_community_staff or actor.is_superuser):
         raise ApplicationError(
             _("Reports are filed by the cadre assigned to the point or the community's staff."),
             code="wrong_role", status_code=403,
@@ -613,16 +611,16 @@ def work_report_submit(
                             code="duplicate_report")
     return save_validated(
         WorkReport(point=point, kind=kind, period_start=period_start, content=content,
-                   author=user)
+                   author=actor)
     )
 
 
 @transaction.atomic
 def list_item_create(
-    *, user=None, community, year: int, list_kind: str, title: str, description: str = "",
+    *, actor=None, community, year: int, list_kind: str, title: str, description: str = "",
     infrastructure: str = "", status: str = "planned", due_date: date | None = None,
 ) -> ListItem:
-    _require_in_scope(user, community, _("This community is not in your area."))
+    _require_in_scope(actor, community, _("This community is not in your area."))
     return save_validated(
         ListItem(
             community=community, year=year, list_kind=list_kind, title=title,
@@ -642,9 +640,9 @@ def list_item_update(*, actor=None, item: ListItem, **changes) -> ListItem:
 
 
 @transaction.atomic
-def list_item_set_status(*, user=None, item: ListItem, status: str) -> ListItem:
+def list_item_set_status(*, actor=None, item: ListItem, status: str) -> ListItem:
     item = ListItem.objects.select_for_update().get(pk=item.pk)
-    _require_in_scope(user, item)
+    _require_in_scope(actor, item)
     item.status = status
     return save_validated(item, update_fields=["status"])
 
@@ -656,9 +654,9 @@ def list_item_set_status(*, user=None, item: ListItem, status: str) -> ListItem:
 
 @transaction.atomic
 def fund_allocation_create(
-    *, user=None, community, year: int, kind: str, amount: Decimal, note: str = "",
+    *, actor=None, community, year: int, kind: str, amount: Decimal, note: str = "",
 ) -> FundAllocation:
-    _require_in_scope(user, community, _("This community is not in your area."))
+    _require_in_scope(actor, community, _("This community is not in your area."))
     return save_validated(
         FundAllocation(community=community, year=year, kind=kind, amount=amount, note=note)
     )
@@ -710,14 +708,14 @@ def check_fund_spend(*, actor=None, allocation: FundAllocation, amount: Decimal,
 
 @transaction.atomic
 def fund_spend(
-    *, user=None, allocation: FundAllocation, amount: Decimal, spent_on: date, purpose: str,
+    *, actor=None, allocation: FundAllocation, amount: Decimal, spent_on: date, purpose: str,
 ) -> FundSpending:
     """Spend from an allocation. The allocation row is locked, so two spends at once cannot
     both pass the balance check; spending past the allocation is refused."""
     allocation = FundAllocation.objects.select_for_update().get(pk=allocation.pk)
     amount = Decimal(amount)
-    check_fund_spend(actor=user, allocation=allocation, amount=amount, spent_on=spent_on)
+    check_fund_spend(actor=actor, allocation=allocation, amount=amount, spent_on=spent_on)
     return save_validated(
         FundSpending(allocation=allocation, amount=amount, spent_on=spent_on, purpose=purpose,
-                     recorded_by=_person(user))
+                     recorded_by=_person(actor))
     )

@@ -14,6 +14,7 @@ from communities.access.scoping import get_scoped_object_or_404, scope_for_user
 from communities.models import StaffRole
 from core.decorators import staff_view
 from core.errors import ApplicationError
+from core.forms import add_service_error, service_error_messages
 from core.timeutils import local_today
 
 from . import exports, selectors, services
@@ -34,10 +35,6 @@ from .models import FIVE_STANDARDS, ActionItem, ListKind, PointStatus
 FLAG_DAYS = 14  # how far back the reports page looks for missing reports
 
 
-def _error_text(error) -> str:
-    if isinstance(error, ApplicationError):
-        return str(error.message)
-    return "；".join(str(m) for m in error.messages)
 
 
 
@@ -100,7 +97,7 @@ def meeting_create(request):
         decisions = [i for i in items.cleaned_data if i.get("description")]
         try:
             meeting = services.joint_meeting_record(
-                user=request.user, community=data["community"], kind=data["kind"],
+                actor=request.user, community=data["community"], kind=data["kind"],
                 held_at=data["held_at"], title=data["title"], topics=data["topics"],
                 minutes=data["minutes"], attendees=data["attendees"],
                 owners_committee_present=data["owners_committee_present"],
@@ -108,7 +105,7 @@ def meeting_create(request):
                 action_items=decisions,
             )
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The meeting and its decisions were recorded."))
             return redirect("party-meeting-detail", pk=meeting.pk)
@@ -133,11 +130,11 @@ def action_item_status(request, pk):
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.action_item_set_status(user=request.user, item=item,
+            services.action_item_set_status(actor=request.user, item=item,
                                             status=form.cleaned_data["status"])
             messages.success(request, _("The status was updated."))
         except (ApplicationError, ValidationError) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, "；".join(service_error_messages(error)))
     else:
         messages.error(request, _("Choose a status."))
     return redirect("party-meeting-detail", pk=item.meeting_id)
@@ -168,9 +165,9 @@ def point_apply(request):
     form = PointApplyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            point = services.demonstration_point_apply(user=request.user, **form.cleaned_data)
+            point = services.demonstration_point_apply(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The application was submitted to the street."))
             return redirect("party-point-detail", pk=point.pk)
@@ -218,7 +215,7 @@ def _point_action(request, pk, form_class, form_key, call, success):
         try:
             call(point, form.cleaned_data)
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, _error_text(error))
+            add_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect("party-point-detail", pk=point.pk)
@@ -232,7 +229,7 @@ def point_review(request, pk):
     return _point_action(
         request, pk, ReviewForm, "review_form",
         lambda point, data: services.demonstration_point_review(
-            user=request.user, point=point, decision=data["decision"], comment=data["comment"]
+            actor=request.user, point=point, decision=data["decision"], comment=data["comment"]
         ),
         _("Your review decision was recorded."),
     )
@@ -244,7 +241,7 @@ def point_resubmit(request, pk):
     return _point_action(
         request, pk, ResubmitForm, "resubmit_form",
         lambda point, data: services.demonstration_point_resubmit(
-            user=request.user, point=point, goals=data["goals"], comment=data["comment"]
+            actor=request.user, point=point, goals=data["goals"], comment=data["comment"]
         ),
         _("The revised application was resubmitted to the street."),
     )
@@ -255,7 +252,7 @@ def point_resubmit(request, pk):
 def point_assess(request, pk):
     def call(point, data):
         services.demonstration_assessment_record(
-            user=request.user, point=point, year=data["year"],
+            actor=request.user, point=point, year=data["year"],
             scores={code: data[f"{code}_score"] for code, _label in FIVE_STANDARDS},
             evidence={code: data[f"{code}_evidence"] for code, _label in FIVE_STANDARDS},
         )
@@ -269,7 +266,7 @@ def point_assess(request, pk):
 def point_report(request, pk):
     return _point_action(
         request, pk, ReportForm, "report_form",
-        lambda point, data: services.work_report_submit(user=request.user, point=point, **data),
+        lambda point, data: services.work_report_submit(actor=request.user, point=point, **data),
         _("The report was filed."),
     )
 
@@ -313,9 +310,9 @@ def funds(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.fund_spend(user=request.user, **form.cleaned_data)
+                services.fund_spend(actor=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
-                form.add_error(None, _error_text(error))
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The spending was recorded."))
                 return redirect("party-funds")

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from communities.access.scoping import register_compounds_served_by
+from communities.access.lookups import register_compounds_served_by
 
 
 class PropertiesConfig(AppConfig):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from communities.metrics.families import MetricFamily, register_compound_context, register_family
 from communities.models import Compound, ManagementMode
-from core.timeutils import next_month, start_of_day
+from core.timeutils import month_end, next_month, start_of_day
 
 from .models import Disclosure, DisclosureItem, ServiceContract
 from .selectors import fee_collection_by_month, fulfilment_counts_by_month
@@ -18,7 +18,7 @@ REQUIRED_ITEMS = len(DisclosureItem.values)
 
 
 def _last_day(period: datetime.date) -> datetime.date:
-    return next_month(period) - datetime.timedelta(days=1)
+    return month_end(period)
 
 
 def reference_moment(period: datetime.date, as_of: datetime.datetime) -> datetime.datetime:

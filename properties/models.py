@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.access.scoping import lookups_via, served_by_firm
+from communities.access.lookups import lookups_via, served_by_firm
 from communities.models import ManagementMode
 from core.validators import validate_phone
 

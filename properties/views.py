@@ -17,6 +17,7 @@ from communities.access.scoping import get_scoped_object_or_404
 from communities.models import Compound
 from core.errors import ApplicationError
 from core.exports import xlsx_response
+from core.forms import add_service_error
 
 from . import fee_import_services, selectors, services
 from .attachments import stored_image_type
@@ -149,11 +150,8 @@ def disclosure_create(request):
                 text=data["text"], attachment=data.get("attachment"),
                 valid_until=data.get("valid_until"), actor=request.user,
             )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except (ApplicationError, ValidationError) as exc:
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The notice is published on the compound's board."))
             return redirect("disclosure-staff-list")

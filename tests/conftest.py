@@ -3,13 +3,26 @@ REQUIRE_SERVICES=1 (CI): a test that needs one then fails instead of skipping.""
 
 import os
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 
+from config.celery import app
 from tests.factories import HierarchyFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Fixtures that need a real service: a test using one is marked ``services``
+# (``pytest -m services`` runs them, ``-m "not services"`` the rest).
+SERVICE_FIXTURES = frozenset({
+    "postgres", "redis_url", "redis_cache", "celery_worker", "private_redis",
+    "app_on_private_broker", "workers",
+})
 
 
 def _reachable(url: str, default_port: int) -> tuple[bool, str]:
@@ -45,6 +58,12 @@ def pytest_sessionstart(session):
         pytest.exit("REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SERVICE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
+
+
 def require_service(reason: str):
     """Skip locally, fail in CI: for tests that need a real service."""
     if REQUIRE_SERVICES:
@@ -54,8 +73,6 @@ def require_service(reason: str):
 
 @pytest.fixture
 def postgres(db):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         require_service("this test needs PostgreSQL (set DATABASE_URL)")
     return connection
@@ -75,8 +92,6 @@ def redis_url():
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager_by_default():
     """Tasks run in-process unless a test asks for the real worker (``celery_worker``)."""
-    from config.celery import app
-
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
@@ -89,17 +104,8 @@ def celery_worker(transactional_db, redis_url):
     The test's data must be committed (``transactional_db``) for the worker to see it.
     The worker listens on a queue of its own (``worker.queue``; send with
     ``task.apply_async(queue=worker.queue)``), so parallel test processes, each with its
-    own test database, never take each other's tasks.
+    own test database, never take each other's tasks. Its cache is its own (in memory).
     """
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    from django.db import connection
-
-    from config.celery import app
-
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker:
         require_service("this test needs a Celery broker (set CELERY_BROKER_URL)")
@@ -107,7 +113,7 @@ def celery_worker(transactional_db, redis_url):
         require_service("a worker process needs the shared PostgreSQL test database")
     db = connection.settings_dict
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
                         f"{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": broker,
@@ -139,18 +145,27 @@ def celery_worker(transactional_db, redis_url):
 
 
 @pytest.fixture(autouse=True)
-def _private_redis_cache(settings, worker_id):
-    """Each parallel test process gets a Redis database of its own for the cache: a test
-    that clears the cache (FLUSHDB) must not wipe another process's rate-limit counters."""
-    cache = settings.CACHES["default"]
-    if cache["BACKEND"].endswith("RedisCache") and worker_id.startswith("gw"):
-        from urllib.parse import urlsplit, urlunsplit
+def _private_cache(settings, worker_id):
+    """The suite's cache is in memory, private to each test process however many xdist
+    workers run: clearing it (rate-limit counters) never touches another process's keys.
+    Tests about Redis itself ask for ``redis_cache``."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"tests-{worker_id}"}}
 
-        parts = urlsplit(cache["LOCATION"])
-        database = 10 + int(worker_id.removeprefix("gw"))
-        settings.CACHES = {
-            "default": {**cache, "LOCATION": urlunsplit(parts._replace(path=f"/{database}"))}
-        }
+
+@pytest.fixture
+def redis_cache(redis_url, settings, worker_id):
+    """The default cache on the Redis of REDIS_URL, under a key prefix of this test
+    process alone (any number of xdist workers share one Redis database); its keys are
+    deleted afterwards. Never ``clear()`` it: FLUSHDB would empty the whole database."""
+    prefix = f"redprop-test-{worker_id}-{os.getpid()}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": redis_url, "KEY_PREFIX": prefix}}
+    cache = caches["default"]
+    yield cache
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture(autouse=True)

@@ -95,15 +95,10 @@ def test_production_requires_a_secret_key():
 
 
 @pytest.mark.django_db
-def test_cache_round_trip_on_redis(redis_url, settings):
-    from django.core.cache import caches
+def test_cache_round_trip_on_redis(redis_cache):
     from django.core.cache.backends.redis import RedisCache
 
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": redis_url}
-    }
-    cache = caches.create_connection("default")
+    cache = redis_cache
     assert isinstance(cache, RedisCache)
     cache.set("redprop-test-key", {"社区": 1}, 30)
     assert cache.get("redprop-test-key") == {"社区": 1}

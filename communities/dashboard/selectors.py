@@ -28,7 +28,6 @@ from communities.metrics.definitions import (
     min_sample,
     rating,
 )
-from communities.metrics.writer import month_of, recent_months
 from communities.models import (
     RED_PROPERTY_MODES,
     City,
@@ -37,10 +36,11 @@ from communities.models import (
     District,
     ManagementMode,
     MetricSnapshot,
+    StaffAssignment,
     Street,
 )
 from core.exports import Formatted, number, percent, points_change
-from core.timeutils import local_today
+from core.timeutils import local_today, month_of, previous_month, recent_months
 
 LEVELS = ("city", "district", "street", "community", "compound")
 CHILD_LEVEL = {"city": "district", "district": "street", "street": "community",
@@ -338,11 +338,11 @@ def unit_series(*, user, unit: Unit, months: list[date]) -> dict:
 
 
 def metric_cards(*, series: dict, period: date) -> list[Card]:
-    previous_month = recent_months(2, today=period)[0]
+    before_month = previous_month(period)
     cards = []
     for code, definition in METRICS.items():
         row = series.get((code, period))
-        before = series.get((code, previous_month))
+        before = series.get((code, before_month))
         value = row["value"] if row else None
         previous = before["value"] if before else None
         card = Card(
@@ -483,7 +483,6 @@ class RankedFirm(RankedUnit):
 def _firm_model() -> type[Model]:
     """PropertyFirm without importing ``properties`` (communities imports none of the apps
     above it): the model a staff assignment's firm points to."""
-    from communities.models import StaffAssignment
 
     return StaffAssignment._meta.get_field("firm").related_model
 
@@ -763,6 +762,6 @@ def headline(*, user) -> dict | None:
     except Http404:
         return None
     period = current_month()
-    series = unit_series(user=user, unit=unit, months=recent_months(2, today=period))
+    series = unit_series(user=user, unit=unit, months=[previous_month(period), period])
     return {"unit": unit, "period": period, "cards": metric_cards(series=series, period=period),
             "computed_at": computed_at(series, period)}

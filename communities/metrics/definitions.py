@@ -5,6 +5,7 @@ which direction is good. Figures are computed by the apps that own the data
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,7 +88,6 @@ DEFAULT_MIN_SAMPLE = {
 def thresholds(definition: MetricDefinition) -> tuple[Decimal | None, Decimal | None]:
     """(good, fair) for a metric: ``settings.METRIC_THRESHOLDS[code]`` if set, else the
     defaults above. Read at call time, so an override applies without a restart of code."""
-    from django.conf import settings
 
     override = getattr(settings, "METRIC_THRESHOLDS", {}).get(definition.code)
     if override:
@@ -98,7 +98,6 @@ def thresholds(definition: MetricDefinition) -> tuple[Decimal | None, Decimal | 
 
 def min_sample(code: str) -> Decimal:
     """The minimum denominator for a unit to be ranked on metric ``code``."""
-    from django.conf import settings
 
     configured = getattr(settings, "METRIC_MIN_SAMPLE", {})
     return Decimal(str(configured.get(code, DEFAULT_MIN_SAMPLE.get(code, 1))))

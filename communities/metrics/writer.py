@@ -11,7 +11,7 @@ rows (``_groups``), so an incremental refresh equals a full recompute
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -22,29 +22,12 @@ from communities.metrics.definitions import METRICS
 from communities.metrics.families import compound_context, families
 from communities.models import Compound, DirtyCompoundMonth, MetricSnapshot
 from core.bulk import insert_rows
-from core.timeutils import local_today, next_month
+from core.timeutils import month_of, recent_months
 
 ROLLUP_LEVELS = ("community", "street", "district", "city")
 SPLIT_LEVELS = ("district", "city")
 ZERO = Decimal("0")
 LOCK_NAMESPACE = 7301  # pg_advisory_xact_lock(namespace, month): one writer per month
-
-
-def month_of(moment) -> date:
-    """The first day of the local calendar month of a date or datetime."""
-    if isinstance(moment, datetime):
-        moment = timezone.localtime(moment).date()
-    return moment.replace(day=1)
-
-
-def recent_months(count: int, today: date | None = None) -> list[date]:
-    """The last ``count`` months, oldest first, ending with the current month."""
-    month = month_of(today or local_today())
-    months = [month]
-    for _ in range(count - 1):
-        month = (month - timedelta(days=1)).replace(day=1)
-        months.append(month)
-    return list(reversed(months))
 
 
 def mark_dirty(*, compound_id: int, when) -> None:
@@ -382,6 +365,6 @@ def refresh_recent(months: int = 13, family_names=None) -> list[date]:
 
 
 __all__ = [
-    "mark_dirty", "mark_dirty_from", "mark_dirty_many", "month_of", "next_month",
-    "recent_months", "refresh_dirty", "refresh_month", "refresh_months", "refresh_recent",
+    "mark_dirty", "mark_dirty_from", "mark_dirty_many", "refresh_dirty", "refresh_month",
+    "refresh_months", "refresh_recent",
 ]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.access.scoping import lookups_via
+from communities.access.lookups import lookups_via
 from core.validators import validate_phone
 
 from .hierarchy import Building, Community, Compound, GridDutyType

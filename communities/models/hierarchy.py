@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.access.scoping import lookups_via, served_by_firm
+from communities.access.lookups import lookups_via, served_by_firm
+from communities.pinyin import name_initials
 from core.validators import validate_phone
 
 
@@ -213,7 +214,6 @@ class Compound(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from communities.pinyin import name_initials
 
         self.name_initials = name_initials(self.name)
         update_fields = kwargs.get("update_fields")

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from communities.metrics.definitions import METRICS
-from communities.metrics.writer import recent_months
 from communities.models import MetricSnapshot
+from core.timeutils import recent_months
 
 COMPUTED_AT = timezone.make_aware(datetime.datetime(2026, 1, 1, 3, 0))
 

@@ -81,7 +81,7 @@ def ledgers(world):
         community=community,
     )
     party_services.demonstration_point_apply(
-        user=world.users["community_staff"], organization=committee, name="幸福新社区",
+        actor=world.users["community_staff"], organization=committee, name="幸福新社区",
         year=month.year, goals="五有",
     )
     return world

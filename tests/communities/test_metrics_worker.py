@@ -5,14 +5,11 @@ import datetime
 import time
 from decimal import Decimal
 
-import pytest
-
 from communities.metrics import writer as snapshots
 from communities.models import MetricSnapshot
 from communities.tasks import refresh_dirty_metrics
+from core.timeutils import local_today, month_of
 from properties import services as property_services
-
-pytestmark = pytest.mark.services
 
 
 def _fee_row(compound, period):
@@ -24,7 +21,7 @@ def _fee_row(compound, period):
 
 def test_committed_payment_reaches_snapshots_through_the_worker(celery_worker, world):
     compound = world.compounds["A1a-c-p"]
-    period = snapshots.month_of(datetime.date.today())
+    period = month_of(local_today())
     bill = property_services.fee_bill_create(
         household=world.households["A1a-c-p-b1-1"], period_start=period,
         period_end=period.replace(day=28), amount_due=Decimal("120"),

@@ -124,19 +124,19 @@ def test_resident_who_left_is_not_due_afterwards(world, resident):
 
 def test_recording_rules(world, resident):
     user = world.users["grid_worker"]
-    visit = services.patrol_visit_record(user=user, resident=resident,
+    visit = services.patrol_visit_record(actor=user, resident=resident,
                                          visited_at=local(date(2025, 3, 10), 12, 0, 0),
                                          visitor_name="网格员")
     assert (visit.visit_date, visit.half_day) == (date(2025, 3, 10), PM)
     with pytest.raises(ApplicationError):
-        services.patrol_visit_record(user=user, resident=resident,
+        services.patrol_visit_record(actor=user, resident=resident,
                                      visited_at=local(date(2099, 1, 1), 9),
                                      visitor_name="x")
     with pytest.raises(ApplicationError):
-        services.patrol_visit_record(user=user, resident=resident,
+        services.patrol_visit_record(actor=user, resident=resident,
                                      visited_at=local(date(2025, 2, 1), 9), visitor_name="x")
     with pytest.raises(ApplicationError):
-        services.patrol_visit_record(user=world.users["street_staff"], resident=resident,
+        services.patrol_visit_record(actor=world.users["street_staff"], resident=resident,
                                      visited_at=local(date(2025, 3, 10), 9), visitor_name="x")
     assert PatrolVisit.objects.count() == 1
 

@@ -59,7 +59,7 @@ def test_rules(world, sites):
         services.service_record_create(site=site, kind=ServiceKind.OTHER,
                                        served_at=local(date(2099, 5, 1), 9))
     with pytest.raises(ApplicationError):
-        services.service_record_create(user=world.users["community_staff"],
+        services.service_record_create(actor=world.users["community_staff"],
                                        site=sites["B1a-c"], kind=ServiceKind.OTHER,
                                        served_at=local(date(2025, 5, 1), 9))
     assert not ServiceRecord.objects.exists()

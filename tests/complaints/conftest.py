@@ -13,8 +13,8 @@ from PIL import Image
 from communities.models import StaffRole
 from complaints import services
 from complaints.models import Category, HandlerKind
+from properties import services as property_services
 from properties.credit_code import check_character
-from properties.models import ContractStatus, PropertyFirm, ServiceContract
 from tests.factories import staff_user
 
 PHONE = "13912345678"
@@ -29,7 +29,7 @@ def _fresh_cache():
 
 def _firm(name, prefix):
     base = prefix + "MA6X5A2B3"
-    return PropertyFirm.objects.create(
+    return property_services.firm_create(
         name=name, credit_code=base + check_character(base), ownership="state_owned",
     )
 
@@ -50,19 +50,21 @@ def cw(world):
     world.categories = cats
     firm = _firm("城鑫物业", "91610204")
     other = _firm("金谟物业", "91610205")
-    ServiceContract.objects.create(
+    property_services.contract_start(
         firm=firm, compound=world.compounds["A1a-c-p"], mode="public_trusteeship",
         start_date=datetime.date(2026, 4, 1), fee_standard=Decimal("0.80"),
     )
-    ServiceContract.objects.create(
+    property_services.contract_start(
         firm=other, compound=world.compounds["A1b-c-p"], mode="market",
         start_date=datetime.date(2025, 1, 1), fee_standard=Decimal("1.20"),
     )
-    ServiceContract.objects.create(
+    ended = property_services.contract_start(
         firm=other, compound=world.compounds["B1a-c-p"], mode="market",
-        start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2024, 12, 31),
-        fee_standard=Decimal("1.20"), status=ContractStatus.ENDED,
+        start_date=datetime.date(2020, 1, 1), fee_standard=Decimal("1.20"),
     )
+    property_services.contract_end(contract=ended, end_date=datetime.date(2024, 12, 31))
+    for compound in world.compounds.values():
+        compound.refresh_from_db()
     world.firms = {"firm": firm, "other": other}
     world.users["firm_staff"] = staff_user("firm_a", StaffRole.FIRM_STAFF, firm)
     world.users["other_firm_staff"] = staff_user("firm_b", StaffRole.FIRM_STAFF, other)

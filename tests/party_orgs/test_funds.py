@@ -26,12 +26,12 @@ def allocation(world):
 
 def test_spending_up_to_the_allocation_and_not_a_cent_more(world, allocation):
     user = world.users["community_staff"]
-    services.fund_spend(user=user, allocation=allocation, amount=Decimal("600"),
+    services.fund_spend(actor=user, allocation=allocation, amount=Decimal("600"),
                         spent_on=date(2026, 3, 1), purpose="会客厅桌椅")
-    services.fund_spend(user=user, allocation=allocation, amount=Decimal("400"),
+    services.fund_spend(actor=user, allocation=allocation, amount=Decimal("400"),
                         spent_on=date(2026, 3, 2), purpose="助餐")
     with pytest.raises(ApplicationError) as refused:
-        services.fund_spend(user=user, allocation=allocation, amount=Decimal("0.01"),
+        services.fund_spend(actor=user, allocation=allocation, amount=Decimal("0.01"),
                             spent_on=date(2026, 3, 3), purpose="超支")
     assert refused.value.code == "overspent"
     assert "剩余0.00元" in refused.value.message
@@ -40,14 +40,14 @@ def test_spending_up_to_the_allocation_and_not_a_cent_more(world, allocation):
 
 def test_spending_outside_the_year_or_scope_is_refused(world, allocation):
     with pytest.raises(ApplicationError):
-        services.fund_spend(user=world.users["community_staff"], allocation=allocation,
+        services.fund_spend(actor=world.users["community_staff"], allocation=allocation,
                             amount=Decimal("1"), spent_on=date(2025, 12, 31), purpose="x")
     from communities.models import StaffRole
     from tests.factories import staff_user
 
     other = staff_user("community_b", StaffRole.COMMUNITY_STAFF, world.communities["B1a-c"])
     with pytest.raises(ApplicationError):
-        services.fund_spend(user=other, allocation=allocation, amount=Decimal("1"),
+        services.fund_spend(actor=other, allocation=allocation, amount=Decimal("1"),
                             spent_on=date(2026, 1, 5), purpose="x")
     assert not FundSpending.objects.exists()
 

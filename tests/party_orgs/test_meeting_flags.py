@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from communities.models import Compound, ManagementMode
 from core.errors import ApplicationError
+from core.timeutils import months_ended
 from party_orgs import selectors, services
 from party_orgs.models import ActionStatus, MeetingKind
 from tests.party_orgs.conftest import local
@@ -107,7 +108,7 @@ def test_meeting_rules(world, co_building):
                                       title="t", topics="t",
                                       compounds=[world.compounds["B1a-c-p"]])
     with pytest.raises(ApplicationError):  # not outside the user's scope
-        services.joint_meeting_record(user=world.users["community_staff"],
+        services.joint_meeting_record(actor=world.users["community_staff"],
                                       community=world.communities["B1a-c"],
                                       kind=MeetingKind.PARTY_BUILDING,
                                       held_at=local(2025, 1, 1), title="t", topics="t")
@@ -123,7 +124,7 @@ def test_meetings_page_shows_flags_and_records_a_meeting(client, world, co_build
     client.force_login(world.users["community_staff"])
     response = client.get(reverse("party-meetings"))
     assert response.status_code == 200
-    months_over = len(selectors._months_over(response.context["year"]))
+    months_over = len(months_ended(response.context["year"]))
     assert len(response.context["gaps"]) == months_over
     assert (">A1a-c-p<" in response.content.decode()) == bool(months_over)
     data = {

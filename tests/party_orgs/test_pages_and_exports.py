@@ -27,7 +27,7 @@ def ledgers(world, committees):
             action_items=[{"description": f"{name}事项", "owner": "o",
                            "due_date": date(2025, 6, 30)}],
         )
-        services.demonstration_point_apply(user=world.users["superuser"],
+        services.demonstration_point_apply(actor=world.users["superuser"],
                                            organization=committees[name],
                                            name=f"{name}示范点", year=2026, goals="g")
         allocation = services.fund_allocation_create(community=community, year=2026,

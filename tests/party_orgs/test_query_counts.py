@@ -60,7 +60,7 @@ def grow(world, committee, n):
                            "due_date": date(2025, 2, 1)}],
         )
         point = services.demonstration_point_apply(
-            user=world.users["community_staff"], organization=branch, name=f"示范点{i}",
+            actor=world.users["community_staff"], organization=branch, name=f"示范点{i}",
             year=2026, goals="g", cadre=world.users["street_staff"],
         )
         DemonstrationPoint.objects.filter(pk=point.pk).update(

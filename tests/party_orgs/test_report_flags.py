@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(world, committees):
     point = services.demonstration_point_apply(
-        user=world.users["community_staff"], organization=committees["A1a-c"], name="示范点",
+        actor=world.users["community_staff"], organization=committees["A1a-c"], name="示范点",
         year=2026, goals="g", cadre=world.users["street_staff"],
     )
     DemonstrationPoint.objects.filter(pk=point.pk).update(
@@ -80,27 +80,27 @@ def test_weekly_summary_is_missing_once_the_week_is_over(world, approved):
 
 def test_points_not_yet_approved_have_no_ledger(world, committees):
     services.demonstration_point_apply(
-        user=world.users["community_staff"], organization=committees["A1a-c"], name="待审",
+        actor=world.users["community_staff"], organization=committees["A1a-c"], name="待审",
         year=2026, goals="g",
     )
     assert _missing(world, date(2026, 11, 2), local(2026, 11, 20)) == []
 
 
 def test_reports_are_filed_by_the_cadre_or_community_staff_once(world, approved):
-    services.work_report_submit(user=world.users["street_staff"], point=approved,
+    services.work_report_submit(actor=world.users["street_staff"], point=approved,
                                 kind=ReportKind.WEEKLY, period_start=date(2026, 10, 14),
                                 content="周总结")
     # A weekly summary is filed for the week's Monday.
     assert WorkReport.objects.get().period_start == date(2026, 10, 12)
     with pytest.raises(ConflictError):
-        services.work_report_submit(user=world.users["community_staff"], point=approved,
+        services.work_report_submit(actor=world.users["community_staff"], point=approved,
                                     kind=ReportKind.WEEKLY, period_start=date(2026, 10, 16),
                                     content="again")
     with pytest.raises(ApplicationError):
-        services.work_report_submit(user=world.users["district_official"], point=approved,
+        services.work_report_submit(actor=world.users["district_official"], point=approved,
                                     kind=ReportKind.DAILY, period_start=date(2026, 10, 14),
                                     content="not the cadre")
     with pytest.raises(ApplicationError):
-        services.work_report_submit(user=world.users["community_staff"], point=approved,
+        services.work_report_submit(actor=world.users["community_staff"], point=approved,
                                     kind=ReportKind.DAILY, period_start=date(2099, 1, 1),
                                     content="future")

@@ -31,12 +31,21 @@ def test_a_worker_imports_a_queued_file_once_and_deletes_it(
     record = fee_import_services.fee_import_queue(
         kind="bills", upload=upload, file_name=upload.name, actor=fw.users["firm_staff"]
     )  # committed at once (transactional_db): the task is sent
+    assert (Path(settings.MEDIA_ROOT) / record.stored_file).exists()
     task.apply_async((record.pk,), queue=celery_worker.queue)  # delivered twice: imported once
+    # A later file of the same firm, queued behind both deliveries: the worker (one
+    # process, one task at a time, first in first out) has handled both deliveries when
+    # it has imported this one.
+    later_upload = csv_file([[*row[:4], "2026-06-01", "2026-06-30", *row[6:]] for row in rows],
+                            header=BILL_HEADER)
+    later = fee_import_services.fee_import_queue(
+        kind="bills", upload=later_upload, file_name=later_upload.name,
+        actor=fw.users["firm_staff"],
+    )
     deadline = time.monotonic() + 60
-    while FeeImport.objects.get(pk=record.pk).is_pending:
-        assert time.monotonic() < deadline, "the worker did not finish the import"
+    while FeeImport.objects.get(pk=later.pk).is_pending:
+        assert time.monotonic() < deadline, "the worker did not take both deliveries"
         time.sleep(0.2)
-    time.sleep(1)  # the second delivery
     record.refresh_from_db()
     assert record.outcome == ImportOutcome.IMPORTED, record.errors
     assert record.rows_imported == 2 and FeeBill.objects.filter(fee_import=record).count() == 2

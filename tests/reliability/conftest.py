@@ -159,14 +159,6 @@ def workers(app_on_private_broker, private_redis):
     pool.stop_all()
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """A cache of this test's own: clearing it never touches the counters (rate limits)
-    of tests running in parallel on the shared Redis cache."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"reliability-{os.getpid()}"}}
-
-
 # The complaint world (categories, firms, contracts) of the complaints tests.
 from tests.complaints.conftest import cw  # noqa: E402, F401
 from tests.properties.conftest import fw  # noqa: E402, F401

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.metrics.writer import month_of
 from communities.models import MetricSnapshot
 from communities.tasks import refresh_dirty_metrics
 from complaints import outbox
 from complaints.models import Complaint, OutboxMessage
 from complaints.tasks import flush_outbox
+from core.timeutils import month_of
 from tests.complaints.conftest import PHONE, image_file
 
 from .conftest import wait_for

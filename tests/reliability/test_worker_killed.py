@@ -6,11 +6,13 @@ import datetime
 import time
 
 import pytest
+import redis
 from django.utils import timezone
 
 from communities.metrics import writer as snapshots
 from communities.models import MetricSnapshot
 from communities.tasks import recompute_month
+from config.celery import app
 from tests.complaints.conftest import make_complaint
 
 from .conftest import wait_for
@@ -30,8 +32,6 @@ def _rows():
 
 def test_killed_worker_task_is_redelivered_and_ends_identical(
         cw, app_on_private_broker, private_redis, workers, tmp_path, settings):
-    from config.celery import app
-
     assert recompute_month.acks_late and recompute_month.reject_on_worker_lost
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
 
@@ -54,9 +54,11 @@ def test_killed_worker_task_is_redelivered_and_ends_identical(
     workers.kill(first)  # mid-task: nothing written, message not acknowledged
     assert not MetricSnapshot.objects.exists()
 
-    # Once the visibility timeout has passed, the next worker's first scan of the
-    # unacknowledged messages (at start-up) puts the task back on the queue.
-    time.sleep(VISIBILITY_TIMEOUT + 0.5)
+    # Once the unacknowledged message is older than the visibility timeout, the next
+    # worker's first scan of them (at start-up) puts the task back on the queue.
+    broker = redis.Redis.from_url(private_redis.url)
+    wait_for(lambda: broker.zcount("unacked_index", 0, time.time() - VISIBILITY_TIMEOUT) > 0,
+             timeout=30, what="the unacknowledged task to pass the visibility timeout")
     workers.start(env=short)  # a new worker: the unacknowledged task comes back
     wait_for(lambda: MetricSnapshot.objects.count() >= len(reference), timeout=90,
              what="the redelivered recompute to finish")

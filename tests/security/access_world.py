@@ -108,7 +108,7 @@ def build(w):
         party_services.action_item_add(meeting=meeting, description="划线", owner="物业",
                                        due_date=day)
         point = party_services.demonstration_point_apply(
-            user=root, organization=committee, name=f"示范点{cname}", year=2026, goals="五有",
+            actor=root, organization=committee, name=f"示范点{cname}", year=2026, goals="五有",
         )
         DemonstrationPoint.objects.filter(pk=point.pk).update(status=PointStatus.APPROVED,
                                                                approved_on=day)

@@ -95,15 +95,15 @@ def test_payment_recorded_and_voided(world):
 
 def test_review_decisions(world, committees):
     point = party_services.demonstration_point_apply(
-        user=world.users["community_staff"], organization=committees["A1a-c"],
+        actor=world.users["community_staff"], organization=committees["A1a-c"],
         name="幸福新社区", year=2026, goals="五有标准",
     )
     party_services.demonstration_point_review(
-        user=world.users["street_staff"], point=point, decision=ReviewDecision.APPROVED,
+        actor=world.users["street_staff"], point=point, decision=ReviewDecision.APPROVED,
         comment="同意推荐",
     )
     party_services.demonstration_point_review(
-        user=world.users["district_official"], point=point, decision=ReviewDecision.REJECTED,
+        actor=world.users["district_official"], point=point, decision=ReviewDecision.REJECTED,
         comment="材料不全",
     )
     street, district = events(AuditAction.REVIEW_DECISION)

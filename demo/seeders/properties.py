@@ -14,14 +14,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from communities.demo_accounts import register_demo_accounts
-from communities.demo_registry import demo_seeder
 from communities.models import Compound, Household, ManagementMode, StaffRole
 from communities.services import staff_user_create
-
-from . import services
-from .credit_code import check_character
-from .models import (
+from core.timeutils import month_end, months_from
+from properties import services
+from properties.credit_code import check_character
+from properties.models import (
     CommitteeKind,
     Disclosure,
     DisclosureItem,
@@ -174,15 +172,10 @@ def credit_code(division: str, index: int) -> str:
 
 
 def _month_starts():
-    for offset in range(MONTHS):
-        year = FIRST_MONTH.year + (FIRST_MONTH.month - 1 + offset) // 12
-        month = (FIRST_MONTH.month - 1 + offset) % 12 + 1
-        start = D(year, month, 1)
-        next_start = D(year + month // 12, month % 12 + 1, 1)
-        yield start, next_start - datetime.timedelta(days=1)
+    for start in months_from(FIRST_MONTH, MONTHS):
+        yield start, month_end(start)
 
 
-@demo_seeder
 def seed_properties(log):
     firms = _seed_firms()
     compounds = {c.name: c for c in Compound.objects.filter(name__in=CONTRACTS)}
@@ -450,7 +443,6 @@ def _seed_renovations():
             )
 
 
-@register_demo_accounts
 def firm_demo_accounts(password: str):
     firm = PropertyFirm.objects.filter(name=CHENGXIN).first()
     if firm is None:

@@ -13,8 +13,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from communities.demo_accounts import register_demo_accounts
-from communities.demo_registry import demo_seeder
 from communities.models import (
     Community,
     Compound,
@@ -27,9 +25,8 @@ from communities.models import (
 )
 from communities.services import staff_assignment_create, staff_user_create
 from core.timeutils import is_working_day, local_now, local_zone
-
-from . import services
-from .models import (
+from party_orgs import services
+from party_orgs.models import (
     ActionItem,
     ActionStatus,
     DemonstrationPoint,
@@ -52,6 +49,7 @@ from .models import (
     ReviewDecision,
     WorkReport,
 )
+from properties.models import PropertyFirm
 
 YEAR = 2026
 GUTA = "古塔区"
@@ -128,7 +126,6 @@ def _system_user(username, full_name, role, node):
     return user
 
 
-@demo_seeder
 def seed_party_orgs(log):
     rng = random.Random(20261126)
     _seed_four_levels(rng)
@@ -182,7 +179,6 @@ def _seed_four_levels(rng):
 
 
 def _seed_other_organisations(rng):
-    from properties.models import PropertyFirm
 
     # Community committees elsewhere, and a branch in each compound of 铜川市.
     for community in Community.objects.exclude(name__in=PILOT).select_related(
@@ -317,7 +313,7 @@ def _seed_points(rng):
         street_user = street_users[community.street_id]
         branch = PartyOrganization.objects.filter(community=community, depth=0).first()
         point = services.demonstration_point_apply(
-            user=applicant, organization=branch, name=name, year=YEAR,
+            actor=applicant, organization=branch, name=name, year=YEAR,
             goals="按照组织有力、治理有效、服务有质、邻里有爱、平安有序“五有”标准创建示范点。",
             cadre=street_user,
         )
@@ -325,22 +321,22 @@ def _seed_points(rng):
             continue
         if stage in ("rejected", "resubmitted"):
             services.demonstration_point_review(
-                user=street_user, point=point, decision=ReviewDecision.REJECTED,
+                actor=street_user, point=point, decision=ReviewDecision.REJECTED,
                 comment="创建目标不够具体，请细化工作台账后重新申报。",
             )
             if stage == "resubmitted":
                 services.demonstration_point_resubmit(
-                    user=applicant, point=point,
+                    actor=applicant, point=point,
                     goals=point.goals + "细化：供暖季前完成管网改造，建立住户回访台账。",
                     comment="已细化目标和台账",
                 )
             continue
-        services.demonstration_point_review(user=street_user, point=point,
+        services.demonstration_point_review(actor=street_user, point=point,
                                             decision=ReviewDecision.APPROVED,
                                             comment="同意推荐，报区委组织部审定。")
         if stage == "awaiting_district":
             continue
-        services.demonstration_point_review(user=district_user, point=point,
+        services.demonstration_point_review(actor=district_user, point=point,
                                             decision=ReviewDecision.APPROVED,
                                             comment="审定为幸福新社区示范点。")
         # Approved in spring; the ledger (日汇报、周总结) runs since then.
@@ -429,7 +425,6 @@ def _seed_funds():
                                         spent_on=date(YEAR, month, 10), purpose=purpose)
 
 
-@register_demo_accounts
 def guta_demo_accounts(password):
     """古塔区 logins to try the 三审 review, the ledgers and the patrols."""
     specs = [

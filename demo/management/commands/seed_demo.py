@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from communities.demo_registry import registered_seeders
+from demo.seeders import SEEDERS
 
 
 class Command(BaseCommand):
@@ -9,6 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for seeder in registered_seeders():
+            for seeder in SEEDERS:
                 seeder(lambda message: self.stdout.write(f"  {message}"))
         self.stdout.write(self.style.SUCCESS("demo data loaded"))

@@ -1,18 +1,9 @@
-"""One demo login per role, over the demo hierarchy. Other apps add theirs by registering."""
-
-from collections.abc import Callable
+"""One demo login per role, over the demo hierarchy, with the firm and Guta accounts."""
 
 from communities.models import City, Community, District, Grid, StaffRole, Street
 from communities.services import staff_user_create
-
-_EXTRA: list[Callable] = []
-
-
-def register_demo_accounts(func: Callable) -> Callable:
-    """Apps that add roles (property firms) register a function(password) -> rows."""
-    if func not in _EXTRA:
-        _EXTRA.append(func)
-    return func
+from demo.seeders.party import guta_demo_accounts
+from demo.seeders.properties import firm_demo_accounts
 
 
 def demo_accounts(password: str) -> list[tuple[str, str, str, str]]:
@@ -35,6 +26,6 @@ def demo_accounts(password: str) -> list[tuple[str, str, str, str]]:
             username=username, password=password, full_name=full_name, role=role, node=node
         )
         rows.append((username, full_name, str(StaffRole(role).label), str(node)))
-    for extra in _EXTRA:
-        rows += extra(password)
+    rows += firm_demo_accounts(password)
+    rows += guta_demo_accounts(password)
     return rows

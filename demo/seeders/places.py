@@ -2,9 +2,9 @@
 (the 幸福新社区 demonstration points with their four-level grid structure)."""
 
 import random
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from communities.demo_registry import demo_seeder
 from communities.models import (
     Building,
     City,
@@ -29,6 +29,7 @@ from communities.models import (
     VulnerableGroup,
     VulnerableResident,
 )
+from core.timeutils import local_now, local_zone
 
 M = ManagementMode
 ALL_DUTIES = list(GridDutyType.values)
@@ -123,7 +124,6 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return name, phone
 
 
-@demo_seeder
 def seed_hierarchy(log):
     rng = random.Random(20261124)
     for (city_name, city_code), districts in HIERARCHY.items():
@@ -219,12 +219,7 @@ VULNERABLE_PER_GRID = (
 )
 
 
-@demo_seeder
 def seed_patrols_and_sites(log):
-    from datetime import datetime, time, timedelta
-
-    from core.timeutils import local_now, local_zone
-
     rng = random.Random(20261125)
     now = local_now()
     today = now.date()

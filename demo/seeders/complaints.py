@@ -10,12 +10,10 @@ import datetime
 import random
 from zoneinfo import ZoneInfo
 
-from communities.demo_registry import demo_seeder
+from bench.categories import category_weights, seed_categories
 from communities.models import RED_PROPERTY_MODES, Compound, Grid
-from properties.models import ContractStatus, ServiceContract
-
-from .deadlines import deadlines_for
-from .models import (
+from complaints.deadlines import deadlines_for
+from complaints.models import (
     TRACKING_ALPHABET,
     Category,
     Channel,
@@ -28,30 +26,12 @@ from .models import (
     Satisfaction,
     Status,
 )
+from core.timeutils import next_month
+from properties.models import ContractStatus, ServiceContract
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime.date(2025, 12, 1)
 TODAY = datetime.datetime(2026, 11, 24, 18, 0, tzinfo=TZ)
-
-F, C, G = HandlerKind.FIRM, HandlerKind.COMMUNITY, HandlerKind.GRID
-# (code, name, hours to respond, working days to resolve, default handler, weight, children)
-CATEGORIES = [
-    ("sanitation", "环境卫生", 24, 2, F, 14, []),
-    ("repair", "设施维修", 24, 3, F, 0, [
-        ("repair-utilities", "水电气暖", 4, 3, F, 14),
-        ("repair-elevator", "电梯", 2, 2, F, 6),
-        ("repair-access", "门禁", 12, 3, F, 5),
-        ("repair-streetlight", "路灯", 24, 5, F, 4),
-    ]),
-    ("greening", "绿化养护", 48, 7, F, 6, []),
-    ("parking", "停车秩序", 24, 5, C, 10, []),
-    ("safety", "治安消防", 2, 2, G, 5, []),
-    ("fees", "物业收费", 24, 5, C, 7, []),
-    ("noise", "噪音扰民", 12, 3, G, 8, []),
-    ("neighbours", "邻里纠纷", 24, 10, G, 6, []),
-    ("attitude", "服务态度", 24, 5, C, 5, []),
-    ("other", "其他", 24, 5, C, 4, []),
-]
 
 DESCRIPTIONS = {
     "sanitation": ["垃圾桶满了两天没人清运，味道很大", "楼道里堆放杂物无人清理",
@@ -82,47 +62,11 @@ JOIN_DEFAULTS = {
 }
 
 
-@demo_seeder
 def seed_complaints(log):
-    categories = _seed_categories()
+    categories = seed_categories()
     created = _seed_year(categories)
     log(f"complaints: {Category.objects.count()} categories, {Complaint.objects.count()} "
         f"complaints ({created} new), {ComplaintEvent.objects.count()} timeline events")
-
-
-def _seed_categories() -> dict[str, Category]:
-    result = {}
-    for order, (code, name, hours, days, handler, _weight, children) in enumerate(CATEGORIES):
-        parent, _ = Category.objects.get_or_create(
-            code=code, defaults={"name": name, "hours_to_respond": hours,
-                                 "days_to_resolve": days, "default_handler": handler,
-                                 "order": order * 10},
-        )
-        result[code] = parent
-        for sub_order, (sub_code, sub_name, sub_hours, sub_days, sub_handler, _w) in enumerate(
-            children, start=1
-        ):
-            result[sub_code], _ = Category.objects.get_or_create(
-                code=sub_code, defaults={
-                    "parent": parent, "name": sub_name, "hours_to_respond": sub_hours,
-                    "days_to_resolve": sub_days, "default_handler": sub_handler,
-                    "order": order * 10 + sub_order,
-                },
-            )
-    return result
-
-
-def _weights():
-    codes, weights = [], []
-    for code, _name, _h, _d, _handler, weight, children in CATEGORIES:
-        if children:
-            for sub_code, *_rest, sub_weight in children:
-                codes.append(sub_code)
-                weights.append(sub_weight)
-        else:
-            codes.append(code)
-            weights.append(weight)
-    return codes, weights
 
 
 def _join_date(compound, contracts) -> datetime.date | None:
@@ -157,7 +101,7 @@ def _tracking_code(rng: random.Random) -> str:
 
 
 def _seed_year(categories: dict[str, Category]) -> int:
-    codes, weights = _weights()
+    codes, weights = category_weights()
     compounds = list(Compound.objects.select_related("community").order_by("pk"))
     contracts = {}
     for contract in ServiceContract.objects.order_by("start_date"):
@@ -189,11 +133,11 @@ def _seed_compound(compound, rng, first_code, codes, weights, categories, join, 
     complaints, timelines = [], []
     month = START
     while month <= TODAY.date():
-        next_month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        following = next_month(month)
         profile = _profile(compound, join, month)
         expected = compound.declared_households * profile["rate"] / 100
         count = max(0, round(rng.gauss(expected, max(1.0, expected * 0.15))))
-        days_in_month = (min(next_month, (TODAY + datetime.timedelta(days=1)).date())
+        days_in_month = (min(following, (TODAY + datetime.timedelta(days=1)).date())
                          - month).days
         for _ in range(count):
             day = month + datetime.timedelta(days=rng.randrange(days_in_month))
@@ -209,7 +153,7 @@ def _seed_compound(compound, rng, first_code, codes, weights, categories, join, 
             complaint.tracking_code = first_code if not complaints else _tracking_code(rng)
             complaints.append(complaint)
             timelines.append(events)
-        month = next_month
+        month = following
     order = sorted(range(len(complaints)), key=lambda i: complaints[i].received_at)
     complaints = [complaints[i] for i in order]
     timelines = [timelines[i] for i in order]
