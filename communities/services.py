@@ -73,9 +73,8 @@ def building_create(*, compound: Compound, name: str, floors: int = 6, units: in
 def check_household(*, building: Building, compound: Compound | None = None) -> None:
     """A household lives in a building of its own compound."""
     if compound is not None and building.compound_id != compound.pk:
-        raise ApplicationError(
-            _("The building does not belong to the household's compound."),
-            code="foreign_building", fields=("building",),
+        raise ValidationError(
+            {"building": _("The building does not belong to the household's compound.")}
         )
 
 
