@@ -44,7 +44,7 @@ class PartyOrganizationAdmin(ServiceAdmin, ScopedAdmin):
     def write(self, request, form, obj):
         if obj is None:
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("path", "depth")}
-            return services.party_org_create(user=request.user, **data)
+            return services.party_org_create(actor=request.user, **data)
         return services.party_org_update(actor=request.user, org=obj, **changed_values(form))
 
 
@@ -80,7 +80,7 @@ class PartyMemberAdmin(ServiceAdmin, ScopedAdmin):
         if obj is None:
             data = dict(form.cleaned_data)
             data["households"] = list(data.get("households") or [])
-            return services.party_member_create(user=request.user, **data)
+            return services.party_member_create(actor=request.user, **data)
         changes = changed_values(form)
         households = changes.pop("households", None)
         return services.party_member_update(
@@ -153,7 +153,7 @@ class JointMeetingAdmin(ServiceAdmin, ScopedAdmin):
                  "due_date": row["due_date"]}
                 for row in self.new_inline_rows(request)
             ]
-            return services.joint_meeting_record(user=request.user, action_items=items, **data)
+            return services.joint_meeting_record(actor=request.user, action_items=items, **data)
         changes = changed_values(form)
         for relation in ("compounds", "organizations"):
             if relation in changes:
@@ -188,7 +188,7 @@ class ActionItemAdmin(ServiceAdmin, ScopedAdmin):
         data = form.cleaned_data
         if obj is None:
             return services.action_item_add(
-                user=request.user, meeting=data["meeting"], description=data["description"],
+                actor=request.user, meeting=data["meeting"], description=data["description"],
                 owner=data["owner"], due_date=data["due_date"],
                 compounds=list(data.get("compounds") or []),
             )
@@ -203,7 +203,7 @@ class ActionItemAdmin(ServiceAdmin, ScopedAdmin):
         )
         if status_changed:
             item = services.action_item_set_status(
-                user=request.user, item=item, status=data["status"],
+                actor=request.user, item=item, status=data["status"],
                 done_on=data.get("done_on"),
             )
         return item
@@ -251,7 +251,7 @@ class DemonstrationPointAdmin(ServiceAdmin, ScopedAdmin):
 
     def write(self, request, form, obj):
         if obj is None:
-            return services.demonstration_point_apply(user=request.user, **form.cleaned_data)
+            return services.demonstration_point_apply(actor=request.user, **form.cleaned_data)
         return services.demonstration_point_update(actor=request.user, point=obj,
                                                    **changed_values(form))
 
@@ -287,7 +287,7 @@ class DemonstrationAssessmentAdmin(ServiceAdmin, ScopedAdmin):
     def write(self, request, form, obj):
         data = form.cleaned_data
         return services.demonstration_assessment_record(
-            user=request.user, point=data["point"], year=data["year"],
+            actor=request.user, point=data["point"], year=data["year"],
             scores={code: data[f"{code}_score"] for code in SCORE_CODES},
             evidence={code: data[f"{code}_evidence"] for code in SCORE_CODES},
         )
@@ -306,7 +306,7 @@ class ListItemAdmin(ServiceAdmin, ScopedAdmin):
 
     def write(self, request, form, obj):
         if obj is None:
-            return services.list_item_create(user=request.user, **form.cleaned_data)
+            return services.list_item_create(actor=request.user, **form.cleaned_data)
         return services.list_item_update(actor=request.user, item=obj, **changed_values(form))
 
 
@@ -338,7 +338,7 @@ class FundAllocationAdmin(ServiceAdmin, ScopedAdmin):
 
     def write(self, request, form, obj):
         if obj is None:
-            return services.fund_allocation_create(user=request.user, **form.cleaned_data)
+            return services.fund_allocation_create(actor=request.user, **form.cleaned_data)
         return services.fund_allocation_update(actor=request.user, allocation=obj,
                                                **changed_values(form))
 
@@ -360,4 +360,4 @@ class FundSpendingAdmin(ServiceAdmin, ScopedAdmin):
                                   amount=data["amount"], spent_on=data["spent_on"])
 
     def write(self, request, form, obj):
-        return services.fund_spend(user=request.user, **form.cleaned_data)
+        return services.fund_spend(actor=request.user, **form.cleaned_data)
