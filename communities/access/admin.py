@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from communities.access.scoping import is_in_scope, scope_queryset
+from communities.audit import record_pii_view, user_place
 from communities.selectors import can_view_pii
 from core.validators import mask_phone
 
@@ -61,8 +62,6 @@ class ScopedAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if change and obj is not None and self._shows_pii(request):
-            from communities.audit import record_pii_view
-
             record_pii_view(request=request, obj=obj, fields=self.pii_fields)
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
@@ -70,8 +69,6 @@ class ScopedAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if getattr(response, "status_code", None) == 200 and self._shows_pii(request):
-            from communities.audit import record_pii_view, user_place
-
             changelist = (getattr(response, "context_data", None) or {}).get("cl")
             record_pii_view(
                 request=request, object_type=self.model._meta.label_lower,
