@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/compounds/export.xlsx", views.compound_export, name="compound-export"),
     path("staff/households/export.xlsx", views.household_export, name="household-export"),
+    path("staff/buildings.json", views.building_options, name="building-options"),
     path("staff/patrols/", views.patrols, name="patrols"),
     path("staff/patrols/export.xlsx", views.patrol_export, name="patrol-export"),
     path("staff/patrols/missed.xlsx", views.patrol_missed_export, name="patrol-missed-export"),

@@ -1,15 +1,31 @@
-from django.contrib.auth.decorators import login_required, permission_required
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from communities import selectors
-from communities.forms import CompoundFilterForm, CompoundSearchForm
-from communities.models import Compound
+from communities.access.scoping import get_scoped_object_or_404, scope_queryset
+from communities.audit import record_pii_view, user_place
+from communities.forms import (
+    CompoundFilterForm,
+    CompoundSearchForm,
+    PatrolVisitForm,
+    ServiceRecordForm,
+)
+from communities.models import Building, Compound, HalfDay, PatrolVisit
+from communities.services import patrol_visit_record, service_record_create
+from core.decorators import staff_view
+from core.errors import ApplicationError
 from core.exports import xlsx_response
+from core.forms import add_service_error
+from core.timeutils import local_now, local_today
 from core.validators import mask_phone
 
 
@@ -95,8 +111,6 @@ def household_export(request):
     )
     show_pii = selectors.can_view_pii(request.user)
     if show_pii:
-        from communities.audit import record_pii_view, user_place
-
         record_pii_view(request=request, object_type="communities.household", exported=True,
                         place=user_place(request.user))
     rows = (
@@ -131,27 +145,13 @@ PATROL_FLAG_DAYS = 7  # the patrol page flags missed half-days of the last week
 
 
 def _patrol_range(request):
-    from datetime import timedelta
-
-    from core.timeutils import local_today
-
     today = local_today()
     return today - timedelta(days=PATROL_FLAG_DAYS - 1), today
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_vulnerableresident", raise_exception=True)
+@staff_view("communities.view_vulnerableresident")
 def patrols(request):
     """The grid's and community's patrol page: residents, missed half-days, record a visit."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from communities.forms import PatrolVisitForm
-    from communities.services import patrol_visit_record
-    from core.errors import ApplicationError
-    from core.timeutils import local_now
-
     show_pii = selectors.can_view_pii(request.user)
     residents = selectors.vulnerable_resident_list(user=request.user)
     form = PatrolVisitForm(
@@ -166,7 +166,7 @@ def patrols(request):
             try:
                 patrol_visit_record(user=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
-                form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The patrol visit was recorded."))
                 return redirect("patrols")
@@ -175,8 +175,6 @@ def patrols(request):
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     rows = [(r, selectors.display_vulnerable(request.user, r)) for r in page]
     if show_pii and rows:
-        from communities.audit import record_pii_view, user_place
-
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name", "phone", "address"),
                         count=len(rows))
@@ -195,13 +193,8 @@ def patrols(request):
     }, status=400 if form.errors else 200)
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_patrolvisit", raise_exception=True)
+@staff_view("communities.view_patrolvisit")
 def patrol_export(request):
-    from communities.access.scoping import scope_queryset
-    from communities.models import PatrolVisit
-
     visits = scope_queryset(
         PatrolVisit.objects.select_related("resident__grid__community"), request.user
     ).order_by("-visited_at", "-pk")
@@ -223,14 +216,8 @@ def patrol_export(request):
                          headers=headers, rows=rows)
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_patrolvisit", raise_exception=True)
+@staff_view("communities.view_patrolvisit")
 def patrol_missed_export(request):
-    from datetime import timedelta
-
-    from core.timeutils import local_today
-
     end = local_today()
     start = end - timedelta(days=30)
     missed = selectors.missed_patrol_half_days(user=request.user, start=start, end=end)
@@ -252,33 +239,17 @@ def patrol_missed_export(request):
 
 def _audit_vulnerable_export(request):
     if selectors.can_view_pii(request.user):
-        from communities.audit import record_pii_view, user_place
-
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name",), exported=True)
 
 
 def _half_day_labels():
-    from communities.models import HalfDay
-
     return HalfDay.choices
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_servicesite", raise_exception=True)
+@staff_view("communities.view_servicesite")
 def service_sites(request):
     """Service sites with people served per day; staff record a service."""
-    from datetime import timedelta
-
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from communities.forms import ServiceRecordForm
-    from communities.services import service_record_create
-    from core.errors import ApplicationError
-    from core.timeutils import local_now, local_today
-
     sites = selectors.service_site_list(user=request.user)
     form = ServiceRecordForm(
         request.POST or None, sites=sites,
@@ -291,7 +262,7 @@ def service_sites(request):
             try:
                 service_record_create(user=request.user, **form.cleaned_data)
             except (ApplicationError, ValidationError) as error:
-                form.add_error(None, getattr(error, "message", None) or "；".join(error.messages))
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The service was recorded."))
                 return redirect("service-sites")
@@ -306,9 +277,7 @@ def service_sites(request):
     }, status=400 if form.errors else 200)
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_servicerecord", raise_exception=True)
+@staff_view("communities.view_servicerecord")
 def service_record_export(request):
     records = selectors.service_record_list(user=request.user)
     rows = (
@@ -323,3 +292,16 @@ def service_record_export(request):
                _("served at"), _("service date"), _("people served"), _("note")]
     return xlsx_response(filename=_("service records ledger") + ".xlsx",
                          sheet_title=_("service records"), headers=headers, rows=rows)
+
+
+@staff_view("communities.view_building")
+def building_options(request):
+    """The buildings of one compound in the user's area, for a form's building list that
+    fills after a compound is chosen (static/js/site.js). Out of scope or missing: 404."""
+    compound = get_scoped_object_or_404(
+        Compound.objects.all(), request.user, pk=_int_or_none(request.GET.get("compound")) or 0
+    )
+    buildings = scope_queryset(
+        Building.objects.filter(compound=compound).order_by("name"), request.user
+    )
+    return JsonResponse({"results": [{"id": b.pk, "name": b.name} for b in buildings]})
