@@ -217,3 +217,40 @@ def test_every_page_of_the_role_works_on_phone_and_desktop(demo_site, browser, a
         desktop.close()
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
 
+
+
+def test_log_form_fills_the_building_list_after_a_compound_is_chosen(demo_site, browser):
+    visit = Visit(browser, demo_site, PHONE, "demo_community phone")
+    try:
+        visit.log_in("demo_community")
+        visit.check("/staff/complaints/new/", phone=True)
+        page = visit.page
+        assert page.eval_on_selector_all(
+            "select[name=building] option", "(os) => os.filter((o) => o.value).length") == 0
+        choice = page.eval_on_selector(
+            "select[name=compound]",
+            "(s) => { const o = Array.from(s.options).find((o) => o.value); return o.value; }")
+        with page.expect_response(lambda r: "/staff/buildings.json" in r.url):
+            page.select_option("select[name=compound]", choice)
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('select[name=building] option'))"
+            ".some((o) => o.value)")
+        problems = visit.problems
+    finally:
+        visit.close()
+    assert problems == []
+
+
+def test_the_staff_menu_folds_behind_a_button_on_a_phone(demo_site, browser):
+    visit = Visit(browser, demo_site, PHONE, "demo_admin phone")
+    try:
+        visit.log_in("demo_admin")
+        page = visit.page
+        assert not page.is_visible("header nav a[href='/dashboard/']")
+        page.click("header .menu-toggle")
+        assert page.is_visible("header nav a[href='/dashboard/']")
+        assert page.get_attribute("header .menu-toggle", "aria-expanded") == "true"
+        problems = visit.problems
+    finally:
+        visit.close()
+    assert problems == []
