@@ -22,6 +22,8 @@ role's landing page is kept under test-artifacts/browser/.
 import io
 import os
 import re
+import unicodedata
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -43,10 +45,10 @@ ANONYMOUS = "anonymous"
 # Every account `create_demo_users` makes (the README's table); the test below checks
 # that none is missing, so a new demo role is checked as soon as it exists.
 ACCOUNTS = [
-    "demo_admin", "demo_city", "demo_district", "demo_gt_district", "demo_street",
-    "demo_gt_street", "demo_community", "demo_gt_community", "demo_grid", "demo_gt_grid",
-    "demo_firm",
+    "demo_admin", "demo_city", "demo_district", "demo_street", "demo_community", "demo_grid",
+    "demo_gt_district", "demo_firm", "demo_gt_street", "demo_gt_community", "demo_gt_grid",
 ]
+README = Path(__file__).resolve().parents[2] / "README.md"
 SKIPPED_PATHS = re.compile(r"/(logout|export|download)|\.(xlsx|csv|pdf|zip)$|/template", re.I)
 LITERAL_NONE = re.compile(r"(?<![A-Za-z_])(None|null)(?![A-Za-z_])")
 CSP_LISTENER = """
@@ -111,6 +113,25 @@ def test_every_demo_account_is_checked(demo_site):
     usernames = {user.username for user in get_user_model().objects.filter(
         username__startswith="demo_") if user.has_usable_password()}
     assert usernames == set(ACCOUNTS)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def test_make_run_prints_every_account_aligned_and_as_the_readme_lists_them(demo_site):
+    out = io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("create_demo_users", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("  ")]
+    printed = [line.split()[0] for line in lines[1:]]
+    listed = re.findall(r"^\| `(demo_\w+)` \|", README.read_text(encoding="utf-8"), re.M)
+    assert printed == listed == ACCOUNTS
+    # Every column lines up in a terminal, Chinese names included: the last column starts
+    # at the same place on every line.
+    starts = {_display_width(line) - _display_width(re.split(r"  +", line.strip())[-1])
+              for line in lines}
+    assert len(starts) == 1, lines
 
 
 class Visit:
