@@ -5,3 +5,5 @@ from django.utils.translation import gettext_lazy as _
 from communities.navigation import staff_link
 
 staff_link(_("Dashboard"), "dashboard", permission="communities.view_dashboard", order=5)
+staff_link(_("Metric definitions"), "metric-definitions", permission="communities.view_dashboard",
+           order=6)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from communities import views
 from communities.dashboard import views as dashboard_views
+from communities.dashboard.definitions_view import metric_definitions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("staff/sites/", views.service_sites, name="service-sites"),
     path("staff/sites/export.xlsx", views.service_record_export, name="service-record-export"),
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/definitions/", metric_definitions, name="metric-definitions"),
     path("dashboard/export/<slug:table>.xlsx", dashboard_views.dashboard_export,
          name="dashboard-export"),
 ]
