@@ -41,7 +41,7 @@ run: demo
 	  | grep --line-buffered -v $(RUNSERVER_CHATTER)
 
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -37,9 +37,8 @@ from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 
 # The data is seeded (committed) once by the module fixture; each test's own writes (the
 # logins' sessions) roll back with the test.
-# One xdist worker runs the whole module (`make test` passes --dist loadgroup), so the demo
-# is seeded once.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group("every_page")]
+# Under xdist each worker that runs tests of this module seeds the demo once for them.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ANONYMOUS = "anonymous"
 # Every account `create_demo_users` makes (the README's table); the test below checks
