@@ -18,16 +18,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# Quiet: one summary line instead of one line per migration (the full output on failure).
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	@out=$$($(BIN)/python manage.py migrate --noinput 2>&1) || { echo "$$out"; exit 1; }; \
+	echo "数据库 / database: $$(echo "$$out" | grep -c ' OK$$') migrations applied, schema up to date"
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py compute_metrics
-	$(BIN)/python manage.py create_demo_users
+	@$(BIN)/python manage.py seed_demo
+	@out=$$($(BIN)/python manage.py compute_metrics 2>&1) || { echo "$$out"; exit 1; }; \
+	echo "指标 / metrics: $$(echo "$$out" | grep -c computed) months computed"
+	@$(BIN)/python manage.py create_demo_users
 
+# Quiet start: runserver's start-up chatter is dropped and the address is the last line,
+# unbuffered, so it shows even when the output goes to a file. Errors still show.
+RUNSERVER_CHATTER := -e 'Watching for file changes' -e '^[A-Z][a-z]* [0-9]*, [0-9]* - ' \
+  -e '^Django version' -e '^Starting development server' -e '^Quit the server' \
+  -e 'This is a development server' -e '^For more information on production' -e '^$$'
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo ""
+	@echo "门户地址 / portal: http://$(HOST):$(PORT)/   (Ctrl+C 停止 / to stop)"
+	@PYTHONUNBUFFERED=1 $(BIN)/python manage.py runserver --skip-checks $(HOST):$(PORT) 2>&1 \
+	  | grep --line-buffered -v $(RUNSERVER_CHATTER)
 
 test: install
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

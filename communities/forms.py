@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import ManagementMode, ServiceKind
 from communities.selectors import display_vulnerable_label
+from core.forms import DateTimeLocalInput
 
 
 class CompoundFilterForm(forms.Form):
@@ -29,7 +30,7 @@ class PatrolVisitForm(forms.Form):
 
     resident = forms.ModelChoiceField(label=_("vulnerable resident"), queryset=None)
     visited_at = forms.DateTimeField(
-        label=_("visited at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("visited at"), widget=DateTimeLocalInput()
     )
     visitor_name = forms.CharField(label=_("visited by"), max_length=50)
     condition = forms.CharField(label=_("condition found"), max_length=200, required=False)
@@ -48,7 +49,7 @@ class ServiceRecordForm(forms.Form):
     site = forms.ModelChoiceField(label=_("service site"), queryset=None)
     kind = forms.ChoiceField(label=_("service"), choices=())
     served_at = forms.DateTimeField(
-        label=_("served at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("served at"), widget=DateTimeLocalInput()
     )
     visitors = forms.IntegerField(label=_("people served"), min_value=1, max_value=10000,
                                   initial=1)

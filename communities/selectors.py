@@ -7,8 +7,8 @@ from django.db.models.functions import Cast, Concat
 
 from communities.access.scoping import scope_for_user, scope_queryset
 from communities.models import (
+    ROLE_NODE_FIELD,
     Building,
-    City,
     Community,
     Compound,
     District,
@@ -18,6 +18,7 @@ from communities.models import (
     PatrolVisit,
     ServiceRecord,
     ServiceSite,
+    StaffAssignment,
     StaffRole,
     Street,
     VulnerableResident,
@@ -77,15 +78,16 @@ def scope_overview(*, user) -> dict:
 
 
 def scope_node(*, user):
-    """The hierarchy node of the user's scope, or None for a superuser / no scope."""
+    """The node of the user's scope (a hierarchy node or a property firm), or None for a
+    superuser / no scope."""
     scope = scope_for_user(user)
-    model = {
-        "city": City, "district": District, "street": Street,
-        "community": Community, "grid": Grid,
-    }.get(scope.level)
-    if model is None:
+    if scope.level not in ROLE_NODE_FIELD.values():
         return None
-    return model.objects.filter(pk=scope.node_id).first()
+    assignment = (
+        StaffAssignment.objects.filter(user=user, ended_at__isnull=True)
+        .select_related(scope.level).first()
+    )
+    return getattr(assignment, scope.level, None) if assignment else None
 
 
 

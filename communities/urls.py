@@ -2,6 +2,7 @@ from django.urls import path
 
 from communities import account_views, audit_export, retention_views, views
 from communities.dashboard import views as dashboard_views
+from communities.dashboard.definitions_view import metric_definitions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +10,7 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("staff/compounds/export.xlsx", views.compound_export, name="compound-export"),
     path("staff/households/export.xlsx", views.household_export, name="household-export"),
+    path("staff/buildings.json", views.building_options, name="building-options"),
     path("staff/patrols/", views.patrols, name="patrols"),
     path("staff/patrols/export.xlsx", views.patrol_export, name="patrol-export"),
     path("staff/patrols/missed.xlsx", views.patrol_missed_export, name="patrol-missed-export"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("accounts/password-reset/confirm/", account_views.password_reset_confirm,
          name="password-reset-confirm"),
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/definitions/", metric_definitions, name="metric-definitions"),
     path("dashboard/export/<slug:table>.xlsx", dashboard_views.dashboard_export,
          name="dashboard-export"),
 ]

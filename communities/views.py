@@ -1,16 +1,17 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from communities import selectors
-from communities.access.scoping import scope_queryset
+from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.audit import record_pii_view, user_place
 from communities.forms import (
     CompoundFilterForm,
@@ -18,8 +19,9 @@ from communities.forms import (
     PatrolVisitForm,
     ServiceRecordForm,
 )
-from communities.models import Compound, HalfDay, PatrolVisit
+from communities.models import Building, Compound, HalfDay, PatrolVisit
 from communities.services import patrol_visit_record, service_record_create
+from core.decorators import staff_view
 from core.errors import ApplicationError
 from core.exports import xlsx_response
 from core.forms import add_service_error
@@ -115,7 +117,6 @@ def household_export(request):
     )
     show_pii = selectors.can_view_pii(request.user)
     if show_pii:
-
         record_pii_view(request=request, object_type="communities.household", exported=True,
                         place=user_place(request.user))
     rows = (
@@ -150,19 +151,13 @@ PATROL_FLAG_DAYS = 7  # the patrol page flags missed half-days of the last week
 
 
 def _patrol_range(request):
-
-
     today = local_today()
     return today - timedelta(days=PATROL_FLAG_DAYS - 1), today
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_vulnerableresident", raise_exception=True)
+@staff_view("communities.view_vulnerableresident")
 def patrols(request):
     """The grid's and community's patrol page: residents, missed half-days, record a visit."""
-
-
     show_pii = selectors.can_view_pii(request.user)
     residents = selectors.vulnerable_resident_list(user=request.user)
     form = PatrolVisitForm(
@@ -186,7 +181,6 @@ def patrols(request):
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     rows = [(r, selectors.display_vulnerable(request.user, r)) for r in page]
     if show_pii and rows:
-
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name", "phone", "address"),
                         count=len(rows))
@@ -205,11 +199,8 @@ def patrols(request):
     }, status=400 if form.errors else 200)
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_patrolvisit", raise_exception=True)
+@staff_view("communities.view_patrolvisit")
 def patrol_export(request):
-
     visits = scope_queryset(
         PatrolVisit.objects.select_related("resident__grid__community"), request.user
     ).order_by("-visited_at", "-pk")
@@ -231,12 +222,8 @@ def patrol_export(request):
                          headers=headers, rows=rows, unit=_unit_name(request.user))
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_patrolvisit", raise_exception=True)
+@staff_view("communities.view_patrolvisit")
 def patrol_missed_export(request):
-
-
     end = local_today()
     start = end - timedelta(days=30)
     missed = selectors.missed_patrol_half_days(user=request.user, start=start, end=end)
@@ -259,24 +246,17 @@ def patrol_missed_export(request):
 
 def _audit_vulnerable_export(request):
     if selectors.can_view_pii(request.user):
-
         record_pii_view(request=request, object_type="communities.vulnerableresident",
                         place=user_place(request.user), fields=("name",), exported=True)
 
 
 def _half_day_labels():
-
     return HalfDay.choices
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_servicesite", raise_exception=True)
+@staff_view("communities.view_servicesite")
 def service_sites(request):
     """Service sites with people served per day; staff record a service."""
-
-
-
     sites = selectors.service_site_list(user=request.user)
     form = ServiceRecordForm(
         request.POST or None, sites=sites,
@@ -304,9 +284,7 @@ def service_sites(request):
     }, status=400 if form.errors else 200)
 
 
-@never_cache
-@login_required
-@permission_required("communities.view_servicerecord", raise_exception=True)
+@staff_view("communities.view_servicerecord")
 def service_record_export(request):
     records = selectors.service_record_list(user=request.user)
     rows = (
@@ -322,3 +300,16 @@ def service_record_export(request):
     return xlsx_response(filename=_("service records ledger") + ".xlsx",
                          sheet_title=_("service records"), headers=headers, rows=rows,
                          unit=_unit_name(request.user))
+
+
+@staff_view("communities.view_building")
+def building_options(request):
+    """The buildings of one compound in the user's area, for a form's building list that
+    fills after a compound is chosen (static/js/site.js). Out of scope or missing: 404."""
+    compound = get_scoped_object_or_404(
+        Compound.objects.all(), request.user, pk=_int_or_none(request.GET.get("compound")) or 0
+    )
+    buildings = scope_queryset(
+        Building.objects.filter(compound=compound).order_by("name"), request.user
+    )
+    return JsonResponse({"results": [{"id": b.pk, "name": b.name} for b in buildings]})

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Building, Compound
@@ -114,6 +115,11 @@ class ComplaintLogForm(ComplaintBaseForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = selectors.compound_choices(user=user)
+        # The building list fills when a compound is chosen (static/js/site.js).
+        self.fields["compound"].widget.attrs.update({
+            "data-options-url": reverse("building-options"),
+            "data-options-for": self["building"].auto_id,
+        })
         compound_id = self.data.get("compound") if self.is_bound else None
         if compound_id and str(compound_id).isdigit():
             self.fields["building"].queryset = Building.objects.filter(

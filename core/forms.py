@@ -1,5 +1,7 @@
-"""Service refusals shown on a form, next to what the user typed."""
+"""Service refusals shown on a form, next to what the user typed; date and time widgets
+that pre-fill in the format the browser's input type needs."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from .errors import ApplicationError
@@ -25,3 +27,22 @@ def add_service_error(form, error: ApplicationError | ValidationError) -> None:
             form.add_error(field, messages)
     else:
         form.add_error(None, messages)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` pre-filled as ``YYYY-MM-DDTHH:MM``: the only
+    format the browser accepts (the locale's ``2026/12/02 05:30`` is silently dropped)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` pre-filled as ``YYYY-MM-DD`` whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

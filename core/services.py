@@ -8,6 +8,7 @@ from django.db.models import CharField, TextField
 from django.utils import timezone
 
 from .errors import ApplicationError
+from .validators import normalise_phone, validate_phone
 
 
 def refuse_null_characters(obj) -> None:
@@ -26,9 +27,20 @@ def refuse_null_characters(obj) -> None:
         raise ValidationError(errors)
 
 
+def normalise_phone_fields(obj) -> None:
+    """Store every phone number (a field validated by ``validate_phone``) in one form:
+    "+86 139-1234 5678" becomes "13912345678", whichever way in it came."""
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname, None)
+        if isinstance(value, str) and validate_phone in field.validators:
+            setattr(obj, field.attname, normalise_phone(value))
+
+
 def save_validated(obj, **kwargs):
-    """NUL check (before ``full_clean``: its unique checks query the values), full model
-    validation, then save; ``kwargs`` go to ``save`` (``update_fields``)."""
+    """Phone numbers normalised, NUL check (before ``full_clean``: its unique checks query
+    the values), full model validation, then save; ``kwargs`` go to ``save``
+    (``update_fields``)."""
+    normalise_phone_fields(obj)
     refuse_null_characters(obj)
     obj.full_clean()
     obj.save(**kwargs)

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +10,22 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
+PHONE_SEPARATORS_RE = re.compile(r"[\s()（）.]")
+
+
 def normalise_phone(value: str) -> str:
-    value = (value or "").strip().replace(" ", "")
-    if value.startswith("+86"):
-        value = value[3:]
+    """One form for a typed phone number, before it is validated or stored: full-width
+    digits made ASCII, spaces, brackets and dots dropped, the country code (+86, 0086)
+    dropped, and a mobile number's dashes dropped ("+86 139-1234-5678" → "13912345678").
+    A landline keeps the dash after its area code ("0919-1234567")."""
+    value = PHONE_SEPARATORS_RE.sub("", unicodedata.normalize("NFKC", value or ""))
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix):
+            value = value[len(prefix):].lstrip("-")
+            break
+    digits = value.replace("-", "")
+    if MOBILE_RE.match(digits):
+        return digits
     return value
 
 

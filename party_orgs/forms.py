@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.access.scoping import scope_queryset
 from communities.models import Community, Compound
+from core.forms import DateInput, DateTimeLocalInput
 from core.timeutils import local_now, local_today
 
 from .models import (
@@ -28,7 +29,7 @@ class MeetingForm(forms.Form):
     community = forms.ModelChoiceField(label=_("community"), queryset=Community.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
     held_at = forms.DateTimeField(
-        label=_("held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("held at"), widget=DateTimeLocalInput(),
     )
     title = forms.CharField(label=_("title"), max_length=120)
     compounds = forms.ModelMultipleChoiceField(
@@ -65,7 +66,7 @@ class ActionItemForm(forms.Form):
     description = forms.CharField(label=_("decision"), max_length=300, required=False)
     owner = forms.CharField(label=_("owner"), max_length=100, required=False)
     due_date = forms.DateField(label=_("due date"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -133,7 +134,7 @@ class AssessmentForm(forms.Form):
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ReportKind.choices)
     period_start = forms.DateField(label=_("day / week from"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=DateInput())
     content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
@@ -145,7 +146,7 @@ class SpendingForm(forms.Form):
     allocation = forms.ModelChoiceField(label=_("fund allocation"),
                                         queryset=FundAllocation.objects.none())
     spent_on = forms.DateField(label=_("spent on"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
     amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=12, decimal_places=2,
                                 min_value=Decimal("0.01"))
     purpose = forms.CharField(label=_("purpose"), max_length=200)

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from .attachments import checked_attachment
 from .models import DisclosureItem, ImportKind
 
@@ -40,7 +42,7 @@ class DisclosureForm(forms.Form):
     )
     valid_until = forms.DateField(
         label=_("valid until"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Leave empty if the notice stays valid until replaced."),
     )
 

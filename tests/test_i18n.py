@@ -22,6 +22,8 @@ def test_catalogue_is_complete_and_compiled(po_path):
     assert missing == [], f"untranslated in {po_path}: {missing[:10]}"
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is not compiled"
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path))}
-    stale = [e.msgid for e in po if not e.obsolete and mo.get(e.msgid) != e.msgstr and e.msgstr]
+    # Keyed by (context, msgid): one English word may have several meanings (pgettext).
+    mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path))}
+    stale = [e.msgid for e in po
+             if not e.obsolete and mo.get((e.msgctxt, e.msgid)) != e.msgstr and e.msgstr]
     assert stale == [], f"{mo_path} is older than its .po: {stale[:5]}"

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_deploy_check_is_clean_in_production():
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set in this process by the browser tests (Playwright's loop),
+    # never part of a deployment.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="k7#Qp2!vZr9@Lm4$Wx8^Tb6&Nc3*Hd5(Jf1)Gs0-Ry+Ue=Ia_Ob~Pe",

@@ -11,6 +11,7 @@ from communities.access.scoping import is_in_scope
 from communities.metrics.writer import mark_dirty
 from core.errors import ApplicationError
 from core.services import refuse_null_characters
+from core.validators import normalise_phone
 
 from ..deadlines import deadlines_for
 from ..lifecycle import LOG, RESIDENT, forbidden
@@ -50,7 +51,7 @@ def complaint_create(
         compound=compound, building=building, category=category, channel=channel,
         urgency=urgency, external_ref=(external_ref or "").strip(),
         description=(description or "").strip(), reporter_name=(reporter_name or "").strip(),
-        reporter_phone=(reporter_phone or "").strip().replace(" ", ""),
+        reporter_phone=normalise_phone(reporter_phone),
         address_string=address_string, latitude=latitude, longitude=longitude,
         received_at=received_at, response_deadline=response_by, resolve_deadline=resolve_by,
         created_by=actor, open311_client=open311_client,

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -20,8 +22,24 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.set_password(password)
         admin.save()
-        rows = [("demo_admin", "平台管理员", "superuser", "—")]
+        rows = [("demo_admin", "平台管理员", "超级管理员", "—")]
         rows += demo_accounts(password)
         self.stdout.write(f"演示账号 / demo accounts (password for all: {password})")
-        for username, full_name, role, node in rows:
-            self.stdout.write(f"  {username:<16} {full_name:<8} {role:<20} {node}")
+        for line in aligned_table([("登录名", "姓名", "角色", "范围"), *rows]):
+            self.stdout.write(f"  {line}")
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def aligned_table(rows) -> list[str]:
+    """Rows of text as lines whose columns line up, Chinese included."""
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(
+            row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    ]
