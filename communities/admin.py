@@ -24,12 +24,17 @@ from communities.models import (
 )
 from communities.selectors import mask_address, mask_name
 from communities.services import (
+    COMPOUND_EDITABLE_FIELDS,
+    compound_create,
+    compound_update,
     patrol_visit_record,
     service_record_create,
     staff_assignment_create,
     staff_assignment_end,
 )
 from core.admin import ReadOnlyAdmin
+
+from . import admin_calendar  # noqa: F401  (the official calendar)
 
 admin.site.site_header = _("Red Property governance portal")
 admin.site.site_title = _("Red Property governance portal")
@@ -92,6 +97,16 @@ class CompoundAdmin(ScopedAdmin):
     @admin.display(description=_("three-no compound"), boolean=True)
     def three_no(self, obj):
         return obj.is_three_no
+
+    def save_model(self, request, obj, form, change):
+        # Through the services: a new household count or place marks the snapshots' months.
+        values = {f: form.cleaned_data[f] for f in COMPOUND_EDITABLE_FIELDS
+                  if f in form.cleaned_data}
+        if change:
+            saved = compound_update(compound=obj, actor=request.user, **values)
+        else:
+            saved = compound_create(**values)
+        obj.pk = saved.pk
 
 
 @admin.register(Building)

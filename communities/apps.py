@@ -18,5 +18,11 @@ class CommunitiesConfig(AppConfig):
 
         # Summary and compound panels of the officials' dashboard (dashboard_panels.py).
         autodiscover_modules("dashboard_panels")
+        # Working days come from the official calendar (core.timeutils asks it).
+        from core.timeutils import set_calendar_source
+
+        from .official_calendar import listed_days
+
+        set_calendar_source(listed_days)
         # Metric families register themselves in their app's metrics.py.
         autodiscover_modules("metrics")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.access.scoping import forget_scope
+from communities.metrics.writer import mark_dirty_many, recent_months
 from communities.models import (
     ROLE_NODE_FIELD,
     Building,
@@ -33,8 +34,10 @@ def compound_create(
     is_old_compound: bool = False,
     address: str = "",
     competent_unit: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Compound:
-    return save_validated(
+    compound = save_validated(
         Compound(
             community=community,
             name=name,
@@ -45,8 +48,47 @@ def compound_create(
             is_old_compound=is_old_compound,
             address=address,
             competent_unit=competent_unit,
+            latitude=latitude,
+            longitude=longitude,
         )
     )
+    _mark_compound_months(compound)
+    return compound
+
+
+# What the snapshots read of a compound: its place and its declared households.
+COUNTED_COMPOUND_FIELDS = ("community", "declared_households")
+COMPOUND_EDITABLE_FIELDS = (
+    "community", "name", "declared_households", "floor_area", "year_built",
+    "is_old_compound", "address", "competent_unit", "latitude", "longitude",
+)
+
+
+def _mark_compound_months(compound: Compound) -> None:
+    """The compound's place and declared households count in every month the snapshots
+    keep (the denominators of its community, street, district and city): mark them all,
+    so the refresh after commit (or the beat's) puts them right."""
+    mark_dirty_many((compound.pk, month) for month in recent_months(13))
+
+
+@transaction.atomic
+def compound_update(*, compound: Compound, actor=None, **changes) -> Compound:
+    """Change a compound's details (the admin's form). A new declared household count or
+    a move to another community marks every month the snapshots keep."""
+    unknown = set(changes) - set(COMPOUND_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    compound = Compound.objects.select_for_update().get(pk=compound.pk)
+    counted_before = [getattr(compound, f"{f}_id" if f == "community" else f)
+                      for f in COUNTED_COMPOUND_FIELDS]
+    for field, value in changes.items():
+        setattr(compound, field, value)
+    save_validated(compound)
+    counted_after = [getattr(compound, f"{f}_id" if f == "community" else f)
+                     for f in COUNTED_COMPOUND_FIELDS]
+    if counted_after != counted_before:
+        _mark_compound_months(compound)
+    return compound
 
 
 @transaction.atomic

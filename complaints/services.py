@@ -25,7 +25,7 @@ from core.services import refuse_null_characters
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
 
 from . import outbox
-from .deadlines import deadlines_for
+from .deadlines import deadline_is_provisional, deadlines_for
 from .models import (
     OPEN_STATUSES,
     STAFF_CHANNELS,
@@ -287,6 +287,8 @@ def complaint_create(
         reporter_phone=(reporter_phone or "").strip().replace(" ", ""),
         address_string=address_string, latitude=latitude, longitude=longitude,
         received_at=received_at, response_deadline=response_by, resolve_deadline=resolve_by,
+        deadline_provisional=deadline_is_provisional(received_at=received_at,
+                                                     resolve_by=resolve_by),
         created_by=actor, open311_client=open311_client,
     )
     refuse_null_characters(complaint)

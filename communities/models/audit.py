@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     ASSIGNMENT_ENDED = "assignment_ended", _("Staff assignment ended")
     PII_VIEWED = "pii_viewed", _("Personal data viewed")
     PII_EXPORTED = "pii_exported", _("Personal data exported")
+    CALENDAR_CHANGED = "calendar_changed", _("Official calendar changed")
+    DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Resolve deadlines recomputed")
 
 
 class AuditEvent(models.Model):
