@@ -40,7 +40,7 @@ from communities.models import (
     VulnerableResident,
 )
 from communities.pinyin import name_initials
-from complaints.deadlines import deadlines_for
+from complaints.deadlines import deadline_is_provisional, deadlines_for
 from complaints.models import (
     TRACKING_ALPHABET,
     Complaint,
@@ -886,6 +886,8 @@ class CityGenerator:
             reporter_name=self._person(), reporter_phone=household[3],
             address_string="", latitude=None, longitude=None, urgency="normal",
             received_at=received, response_deadline=response_by, resolve_deadline=resolve_by,
+            deadline_provisional=deadline_is_provisional(received_at=received,
+                                                         resolve_by=resolve_by),
             feedback_by_id=None, created_by_id=None, open311_client_id=None,
             version=len(timeline), updated_at=timeline[-1][1], **row,
         )

@@ -26,6 +26,8 @@ from communities.models import (
 from communities.selectors import mask_address, mask_name
 from core.admin import ReadOnlyAdmin, ServiceAdmin, changed_values
 
+from . import admin_calendar  # noqa: F401  (the official calendar)
+
 admin.site.site_header = _("Red Property governance portal")
 admin.site.site_title = _("Red Property governance portal")
 admin.site.index_title = _("Administration")

@@ -3,6 +3,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 from communities import navigation_links  # noqa: F401  (the dashboard link)
+from core.timeutils import set_calendar_source
 
 
 class CommunitiesConfig(AppConfig):
@@ -20,6 +21,11 @@ class CommunitiesConfig(AppConfig):
         autodiscover_modules("navigation")
         # Summary and compound panels of the officials' dashboard (dashboard_panels.py).
         autodiscover_modules("dashboard_panels")
+        # Working days come from the official calendar (core.timeutils asks it); the
+        # calendar's module reads the models, which are loaded only now.
+        from communities.official_calendar import listed_days  # noqa: PLC0415
+
+        set_calendar_source(listed_days)
         # Metric families register themselves in their app's metrics.py.
         autodiscover_modules("metrics")
         # Retention rules of residents' personal data (communities.retention).

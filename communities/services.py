@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from communities import audit
 from communities.access.scoping import forget_scope, is_in_scope
+from communities.metrics.writer import mark_dirty_many
 from communities.models import (
     ROLE_NODE_FIELD,
     AuditAction,
@@ -34,7 +35,7 @@ from communities.models import (
 )
 from core.errors import ApplicationError
 from core.services import require_aware_past, save_validated
-from core.timeutils import local
+from core.timeutils import local, recent_months
 
 
 @transaction.atomic
@@ -49,8 +50,10 @@ def compound_create(
     is_old_compound: bool = False,
     address: str = "",
     competent_unit: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Compound:
-    return save_validated(
+    compound = save_validated(
         Compound(
             community=community,
             name=name,
@@ -61,8 +64,23 @@ def compound_create(
             is_old_compound=is_old_compound,
             address=address,
             competent_unit=competent_unit,
+            latitude=latitude,
+            longitude=longitude,
         )
     )
+    _mark_compound_months(compound)
+    return compound
+
+
+# What the snapshots read of a compound: its place and its declared households.
+COUNTED_COMPOUND_FIELDS = ("community_id", "declared_households")
+
+
+def _mark_compound_months(compound: Compound) -> None:
+    """The compound's place and declared households count in every month the snapshots
+    keep (the denominators of its community, street, district and city): mark them all,
+    so the refresh after commit (or the beat's) puts them right."""
+    mark_dirty_many((compound.pk, month) for month in recent_months(13))
 
 
 @transaction.atomic
@@ -391,17 +409,25 @@ def community_update(*, actor=None, community: Community, **changes) -> Communit
 
 
 COMPOUND_EDITABLE = {
-    "name", "address", "declared_households", "floor_area", "year_built", "is_old_compound",
-    "competent_unit", "latitude", "longitude",
+    "community", "name", "address", "declared_households", "floor_area", "year_built",
+    "is_old_compound", "competent_unit", "latitude", "longitude",
 }
 
 
 @transaction.atomic
 def compound_update(*, actor=None, compound: Compound, **changes) -> Compound:
     """Correct a compound's particulars; its management mode follows its contracts and its
-    owners' organisation its committees (the properties services)."""
+    owners' organisation its committees (the properties services). A new declared
+    household count or a move to another community marks every month the snapshots keep."""
     _require_in_scope(actor, compound, _("This compound is not in your area."))
-    return _apply_changes(_lock(compound), changes, COMPOUND_EDITABLE)
+    if "community" in changes:
+        _require_in_scope(actor, changes["community"], _("This community is not in your area."))
+    compound = _lock(compound)
+    counted_before = [getattr(compound, f) for f in COUNTED_COMPOUND_FIELDS]
+    compound = _apply_changes(compound, changes, COMPOUND_EDITABLE)
+    if [getattr(compound, f) for f in COUNTED_COMPOUND_FIELDS] != counted_before:
+        _mark_compound_months(compound)
+    return compound
 
 
 @transaction.atomic

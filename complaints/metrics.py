@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from communities.metrics.definitions import round_half_up
 from communities.metrics.families import MetricFamily, register_family
 from communities.models import Compound
 from core.timeutils import next_month, start_of_day
@@ -15,7 +16,6 @@ from core.timeutils import next_month, start_of_day
 from .models import Complaint, Satisfaction, Status
 
 ZERO = Decimal(0)
-FOUR_PLACES = Decimal("0.0001")
 VALID = ~Q(status=Status.REJECTED)
 RESOLVED = VALID & Q(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__isnull=False)
 METRIC_CODES = (
@@ -82,7 +82,7 @@ def _figures(rows, households):
         yield (pk, "complaint_resolution_rate"), (Decimal(fixed), Decimal(answered))
         yield (pk, "complaint_ontime_rate"), (Decimal(ontime), Decimal(resolved))
         yield (pk, "complaint_satisfaction_rate"), (Decimal(satisfied), Decimal(rated))
-        yield (pk, "resolution_hours_avg"), (hours.quantize(FOUR_PLACES), Decimal(resolved))
+        yield (pk, "resolution_hours_avg"), (round_half_up(hours), Decimal(resolved))
     # The complaint rate: valid complaints per declared household, for every compound.
     for pk, declared in households:
         yield (pk, "complaint_rate"), (Decimal(valid_of.get(pk, 0)), Decimal(declared))

@@ -188,6 +188,11 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(_("received at"), db_index=True)
     response_deadline = models.DateTimeField(_("respond by"))
     resolve_deadline = models.DateTimeField(_("resolve by"))
+    deadline_provisional = models.BooleanField(
+        _("resolve deadline provisional"), default=False,
+        help_text=_("Counted Monday to Friday because the official calendar of a year it "
+                    "crosses has not been imported yet; recomputed when it is."),
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     started_at = models.DateTimeField(_("work started at"), null=True, blank=True)

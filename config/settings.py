@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "communities.navigation.navigation",
+                "communities.context_processors.official_calendar_banner",
             ],
         },
     },
@@ -202,6 +203,16 @@ CELERY_TASK_ROUTES = {
     "complaints.tasks.flush_outbox": {"queue": "notifications"},
     "complaints.tasks.purge_sent_outbox": {"queue": "notifications"},
 }
+# Metric snapshots (communities.metrics.writer): a write marks its compound-months dirty.
+# On the embedded default (eager tasks, no beat) the marks are refreshed right after the
+# write commits; on the production stack the beat refreshes them every
+# METRICS_REFRESH_SECONDS. The dashboard flags figures with a change waiting longer than
+# METRICS_STALE_AFTER_SECONDS.
+METRICS_REFRESH_AFTER_COMMIT = env_bool("METRICS_REFRESH_AFTER_COMMIT",
+                                        default=CELERY_TASK_ALWAYS_EAGER)
+METRICS_REFRESH_SECONDS = int(os.environ.get("METRICS_REFRESH_SECONDS", "60"))
+METRICS_STALE_AFTER_SECONDS = int(os.environ.get("METRICS_STALE_AFTER_SECONDS",
+                                                 str(2 * METRICS_REFRESH_SECONDS)))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # retention: nightly, anonymise residents' personal data past RETENTION_POLICY.
@@ -238,7 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     # metrics: every minute only what changed, every night the last 13 months in full.
     "metrics-refresh-dirty": {
         "task": "communities.tasks.refresh_dirty_metrics",
-        "schedule": 60,
+        "schedule": METRICS_REFRESH_SECONDS,
     },
     "metrics-nightly-fee": {
         "task": "communities.tasks.recompute_family",

@@ -1,9 +1,9 @@
 """Local time of the portal (DESIGN §3: Asia/Shanghai; a month is a calendar month there)."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
@@ -94,11 +94,22 @@ def days(start: date, end: date):
         yield start + timedelta(days=offset)
 
 
+# The official calendar's listed days of a year ({date: is working}), or None for a year
+# not imported; supplied by the app that keeps the calendar (communities.official_calendar)
+# so that this module imports no app.
+_listed_days: Callable[[int], dict[date, bool] | None] | None = None
+
+
+def set_calendar_source(source: Callable[[int], dict[date, bool] | None]) -> None:
+    global _listed_days
+    _listed_days = source
+
+
 def is_working_day(day: date) -> bool:
-    """The official Chinese calendar (holidays and make-up working days) from the
-    ``chinesecalendar`` package; for a year it does not cover yet (it only knows the years
-    the State Council has announced), Monday to Friday."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    """The official Chinese calendar (holidays and make-up working days, kept as data by
+    ``communities.official_calendar``): a listed day is what the list says, any other
+    day (and every day of a year not imported) follows Monday to Friday."""
+    listed = _listed_days(day.year) if _listed_days is not None else None
+    if listed and day in listed:
+        return listed[day]
+    return day.weekday() < 5

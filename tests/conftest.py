@@ -189,3 +189,32 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _official_calendar_survives_flushes():
+    """A test that flushes the database (``transactional_db``, the live server) would
+    leave the official calendar empty for the tests after it: its flush ends with
+    ``post_migrate``, which puts the migration's seed back."""
+    from django.db.models.signals import post_migrate
+
+    from communities.official_calendar import calendar_seed_from_package
+
+    def reseed(sender, **kwargs):
+        if sender.name == "communities":
+            calendar_seed_from_package()
+
+    post_migrate.connect(reseed, weak=False, dispatch_uid="tests-official-calendar")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-official-calendar")
+
+
+@pytest.fixture(autouse=True)
+def _official_calendar():
+    """Each test reads the official calendar afresh: a rolled-back import must not stay
+    in the cache."""
+    from communities.official_calendar import forget_cached_calendar
+
+    forget_cached_calendar()
+    yield
+    forget_cached_calendar()

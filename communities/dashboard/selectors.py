@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import BigIntegerField, Count, F, Model, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from communities.models import (
     City,
     Community,
     Compound,
+    DirtyCompoundMonth,
     District,
     ManagementMode,
     MetricSnapshot,
@@ -204,6 +206,28 @@ def current_month() -> date:
     return month_of(local_today())
 
 
+def last_complete_month() -> date:
+    """The month the dashboard opens on: the last one that has ended (no verdict is given
+    on a month still running)."""
+    return recent_months(2, today=current_month())[0]
+
+
+def is_partial(period: date) -> bool:
+    """Is ``period`` the month still running (its figures preliminary)?"""
+    return period >= current_month()
+
+
+def stale_changes(*, unit: Unit, now: datetime | None = None) -> int:
+    """How many changes under ``unit`` have waited for the snapshots longer than the
+    refresh interval allows (``METRICS_STALE_AFTER_SECONDS``): the figures shown are
+    older than they should be. One query."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=settings.METRICS_STALE_AFTER_SECONDS)
+    return DirtyCompoundMonth.objects.filter(
+        unit.compound_q("compound"), marked_at__lt=limit
+    ).count()
+
+
 def trend_months(period: date) -> list[date]:
     """The 12 months ending with ``period``, oldest first."""
     return recent_months(TREND_MONTHS, today=period)
@@ -289,6 +313,8 @@ class Card:
     # "两升一降": "up"/"down" for the three marked metrics
     target: str = ""
     rating: str = ""
+    # The month is still running: figures shown, but no comparison and no verdict.
+    partial: bool = False
 
     @property
     def code(self):
@@ -320,7 +346,7 @@ class Card:
 
     @property
     def target_met(self) -> bool | None:
-        if not self.target or not self.direction:
+        if self.partial or not self.target or not self.direction:
             return None
         return self.direction == self.target
 
@@ -337,7 +363,9 @@ def unit_series(*, user, unit: Unit, months: list[date]) -> dict:
     return {(r["metric"], r["period"]): r for r in rows}
 
 
-def metric_cards(*, series: dict, period: date) -> list[Card]:
+def metric_cards(*, series: dict, period: date, partial: bool = False) -> list[Card]:
+    """The month's cards; for a ``partial`` month (still running) no change on last month,
+    no arrow and no "两升一降" verdict: a few days are not compared with a whole month."""
     before_month = previous_month(period)
     cards = []
     for code, definition in METRICS.items():
@@ -351,8 +379,9 @@ def metric_cards(*, series: dict, period: date) -> list[Card]:
             denominator=row["denominator"] if row else None,
             previous=previous, computed_at=row["computed_at"] if row else None,
             target=TWO_UP_ONE_DOWN.get(code, ""), rating=rating(definition, value),
+            partial=partial,
         )
-        if value is not None and previous is not None:
+        if value is not None and previous is not None and not partial:
             card.change = value - previous
             if card.change > 0:
                 card.direction = "up"
@@ -751,7 +780,8 @@ def mode_changes(*, user, unit: Unit, months: list[date], metric: str | None = N
 
 
 def headline(*, user) -> dict | None:
-    """The cards of the user's own unit for the current month, or None without a unit."""
+    """The cards of the user's own unit for the last complete month, or None without a
+    unit."""
     if not user.has_perm("communities.view_dashboard"):
         return None
     ref = default_unit_ref(user)
@@ -761,7 +791,7 @@ def headline(*, user) -> dict | None:
         unit = unit_get(user=user, level=ref[0], unit_id=ref[1])
     except Http404:
         return None
-    period = current_month()
+    period = last_complete_month()
     series = unit_series(user=user, unit=unit, months=[previous_month(period), period])
     return {"unit": unit, "period": period, "cards": metric_cards(series=series, period=period),
             "computed_at": computed_at(series, period)}

@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from communities.dashboard.panels import panel_for, panels_for
 from communities.metrics.api import parse_month
 from communities.metrics.definitions import METRICS
 from core.exports import xlsx_response
+from core.timeutils import local_today
 
 ORDER_LABELS = {
     "best": gettext_lazy("best first"), "worst": gettext_lazy("worst first"),
@@ -98,7 +100,7 @@ def _params(request) -> Params:
             raise Http404(_("There is no unit for you to see."))
         unit = dashboard.unit_get(user=request.user, level=ref[0], unit_id=ref[1])
     return Params(
-        unit=unit, period=cleaned.get("period") or dashboard.current_month(),
+        unit=unit, period=cleaned.get("period") or dashboard.last_complete_month(),
         metric=cleaned.get("metric") or next(iter(METRICS)),
         order=cleaned.get("order") or "best", errors=errors,
     )
@@ -128,7 +130,8 @@ def dashboard_page(request):
     unit, period = params.unit, params.period
     months = dashboard.trend_months(period)
     series = dashboard.unit_series(user=request.user, unit=unit, months=months)
-    cards = dashboard.metric_cards(series=series, period=period)
+    partial = dashboard.is_partial(period)
+    cards = dashboard.metric_cards(series=series, period=period, partial=partial)
     children = dashboard.unit_children(user=request.user, unit=unit)
     ranking = dashboard.ranking(user=request.user, unit=unit, period=period,
                                 code=params.metric, order=params.order, children=children)
@@ -157,8 +160,11 @@ def dashboard_page(request):
         "params": params,
         "unit": unit,
         "period": period,
-        "is_provisional": period == dashboard.current_month(),
+        "is_provisional": partial,
+        "today": local_today(),
         "computed_at": dashboard.computed_at(series, period),
+        "stale_changes": dashboard.stale_changes(unit=unit),
+        "stale_after_seconds": settings.METRICS_STALE_AFTER_SECONDS,
         "cards": cards,
         "two_up_one_down": dashboard.two_up_one_down(cards),
         "definition": definition,
@@ -223,7 +229,8 @@ def _xlsx(unit, stamp, title, headers, rows):
 def _cards_table(request, params):
     months = dashboard.trend_months(params.period)[-2:]
     series = dashboard.unit_series(user=request.user, unit=params.unit, months=months)
-    cards = dashboard.metric_cards(series=series, period=params.period)
+    cards = dashboard.metric_cards(series=series, period=params.period,
+                                   partial=dashboard.is_partial(params.period))
     targets = {"up": _("up"), "down": _("down")}
     headers = [_("metric"), _("value"), _("numerator"), _("denominator"), _("last month"),
                _("change on last month"), _("两升一降 target"), _("rating"), _("computed at")]

@@ -48,7 +48,8 @@ class MetricQuerySerializer(serializers.Serializer):
     )
     until = MonthField(
         required=False,
-        help_text=_("Last month of the 12-month series (YYYY-MM); default the current month."),
+        help_text=_("Last month of the 12-month series (YYYY-MM); default the last complete "
+                    "month."),
     )
 
     def validate(self, attrs):
@@ -126,7 +127,8 @@ class MetricSeriesViewSet(viewsets.ViewSet):
         if params.get("period"):
             months = [params["period"]]
         else:
-            months = dashboard.trend_months(params.get("until") or dashboard.current_month())
+            months = dashboard.trend_months(params.get("until")
+                                            or dashboard.last_complete_month())
         code = params["metric"]
         definition = METRICS[code]
         series = dashboard.unit_series(user=request.user, unit=unit, months=months)

@@ -3,10 +3,17 @@ which direction is good. Figures are computed by the apps that own the data
 (``properties.metrics``, ``complaints.metrics``); this module only describes them."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def round_half_up(number) -> Decimal:
+    """Four places, half up (四舍五入, DESIGN §5)."""
+    return Decimal(number).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -25,9 +32,8 @@ class MetricDefinition:
     def value(self, numerator, denominator) -> Decimal | None:
         if not denominator:
             return None
-        return (Decimal(numerator) * self.scale / Decimal(denominator)).quantize(
-            Decimal("0.0001")
-        )
+        # DESIGN §5: four places, half up (四舍五入), not Python's half-even default.
+        return round_half_up(Decimal(numerator) * self.scale / Decimal(denominator))
 
 
 FEE = "fee"

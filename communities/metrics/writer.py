@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from communities.metrics.definitions import METRICS
+from communities.metrics.definitions import METRICS, round_half_up
 from communities.metrics.families import compound_context, families
 from communities.models import Compound, DirtyCompoundMonth, MetricSnapshot
 from core.bulk import insert_rows
@@ -37,6 +38,7 @@ def mark_dirty(*, compound_id: int, when) -> None:
         update_conflicts=True, unique_fields=["compound", "period"],
         update_fields=["marked_at"],
     )
+    _refresh_after_commit()
 
 
 def mark_dirty_many(pairs) -> None:
@@ -47,6 +49,24 @@ def mark_dirty_many(pairs) -> None:
         batch_size=2000, update_conflicts=True, unique_fields=["compound", "period"],
         update_fields=["marked_at"],
     )
+    _refresh_after_commit()
+
+
+def _refresh_dirty_after_commit() -> None:
+    refresh_dirty()
+
+
+def _refresh_after_commit() -> None:
+    """On the embedded default (no beat: ``METRICS_REFRESH_AFTER_COMMIT``), refresh the
+    marked compound-months once the writing transaction commits, through the same
+    incremental path as the beat task; once per transaction. A failure leaves the marks
+    for the next write (or ``compute_metrics --dirty``) and never fails the write."""
+    if not settings.METRICS_REFRESH_AFTER_COMMIT:
+        return
+    pending = transaction.get_connection().run_on_commit
+    if any(entry[1] is _refresh_dirty_after_commit for entry in pending):
+        return
+    transaction.on_commit(_refresh_dirty_after_commit, robust=True)
 
 
 def mark_dirty_from(*, compound_id: int, since, months: int = 13) -> None:
@@ -61,7 +81,6 @@ SNAPSHOT_COLUMNS = [
     "numerator", "denominator", "value", "computed_at", "community_id", "street_id",
     "district_id", "city_id", "mode", "firm_id",
 ]
-FOUR_PLACES = Decimal("0.0001")
 
 
 def refresh_month(*, period: date, compound_ids=None, as_of: datetime | None = None,
@@ -141,8 +160,8 @@ def _compound_rows(period, places, context, figures, metric_codes) -> list[tuple
         mode, firm_id = context.get(pk, (current_mode, None))
         for code in metric_codes:
             numerator, denominator = figures.get((pk, code), (ZERO, ZERO))
-            numerator = Decimal(numerator).quantize(FOUR_PLACES)
-            denominator = Decimal(denominator).quantize(FOUR_PLACES)
+            numerator = round_half_up(numerator)
+            denominator = round_half_up(denominator)
             rows.append((
                 code, period, "compound", pk, "", "", numerator, denominator,
                 METRICS[code].value(numerator, denominator), computed_at, community_id,

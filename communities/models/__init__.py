@@ -4,6 +4,10 @@ from .audit import (  # noqa: F401
     AuditAction,
     AuditEvent,
 )
+from .calendar import (  # noqa: F401
+    CalendarDay,
+    CalendarDayKind,
+)
 from .care import (  # noqa: F401
     VULNERABLE_SCOPE,
     FunctionRoom,

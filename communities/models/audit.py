@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     RETENTION_APPLIED = "retention_applied", _("Personal data anonymised (retention)")
     RESIDENT_LEFT = "resident_left", _("Owner or resident left")
+    CALENDAR_CHANGED = "calendar_changed", _("Official calendar changed")
+    DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Resolve deadlines recomputed")
 
 
 class AuditEvent(models.Model):

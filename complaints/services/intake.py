@@ -13,7 +13,7 @@ from core.errors import ApplicationError
 from core.services import refuse_null_characters
 from core.validators import normalise_phone
 
-from ..deadlines import deadlines_for
+from ..deadlines import deadline_is_provisional, deadlines_for
 from ..lifecycle import LOG, RESIDENT, forbidden
 from ..models import STAFF_CHANNELS, Channel, Complaint, EventKind, Status, Urgency
 from .timeline import actor_role, notify_resident, record_event, save_photos
@@ -54,6 +54,8 @@ def complaint_create(
         reporter_phone=normalise_phone(reporter_phone),
         address_string=address_string, latitude=latitude, longitude=longitude,
         received_at=received_at, response_deadline=response_by, resolve_deadline=resolve_by,
+        deadline_provisional=deadline_is_provisional(received_at=received_at,
+                                                     resolve_by=resolve_by),
         created_by=actor, open311_client=open311_client,
     )
     refuse_null_characters(complaint)

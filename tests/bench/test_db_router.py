@@ -16,6 +16,12 @@ from config.db_router import REPLICA, ReplicaRouter, replica_configured
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _no_refresh_after_commit(settings):
+    """The tests write their own snapshot rows: the world's creation computes none."""
+    settings.METRICS_REFRESH_AFTER_COMMIT = False
+
+
 @pytest.fixture
 def replica():
     """A ``replica`` alias with the primary's (test) connection settings."""

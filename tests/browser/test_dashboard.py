@@ -8,7 +8,7 @@ import pytest
 from communities.metrics import families as metric_families
 from communities.metrics import writer as snapshots
 from communities.metrics.definitions import METRICS
-from tests.communities.dashboard_data import last_month, months_ago, this_month
+from tests.communities.dashboard_data import last_month, months_ago, shown_month
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,13 @@ def snapshot_data(world, monkeypatch):
 
     def context(period, compound_ids):
         changed = world.compounds["A1a-c-p"].pk
-        mode = "community_led" if period == this_month() else "none"
+        mode = "community_led" if period == shown_month() else "none"
         return {changed: (mode, None)}
 
     family = metric_families.MetricFamily.per_month("demo", tuple(METRICS), compute)
     monkeypatch.setattr(metric_families, "_FAMILIES", {"demo": family})
     monkeypatch.setattr(metric_families, "_CONTEXT", [context])
-    for month in (months_ago(2), last_month(), this_month()):
+    for month in (months_ago(2), last_month(), shown_month()):
         snapshots.refresh_month(period=month)
     return world
 
@@ -64,7 +64,9 @@ def test_official_uses_the_dashboard(live_server, snapshot_data, desktop_page):
     page.click("header nav >> text=数据看板")
     page.wait_for_url("**/dashboard/")
     assert "数据看板 · A1" in page.inner_text("h1")
-    assert "本月数据为初步统计" in page.inner_text("main")
+    # It opens on the last complete month: no preliminary figures.
+    assert f"{shown_month():%Y-%m}" in page.inner_text(".dashboard-status")
+    assert "初步" not in page.inner_text("main")
     _wait_for_chart(page, "#trend-chart")
     _wait_for_chart(page, "#mode-chart")
     desktop_page.shot("district")

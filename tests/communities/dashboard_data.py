@@ -12,16 +12,24 @@ from core.timeutils import recent_months
 COMPUTED_AT = timezone.make_aware(datetime.datetime(2026, 1, 1, 3, 0))
 
 
-def this_month() -> datetime.date:
+def running_month() -> datetime.date:
+    """The month still running (the dashboard shows it only when asked, as preliminary)."""
     return recent_months(1)[0]
 
 
-def last_month() -> datetime.date:
+def shown_month() -> datetime.date:
+    """The month the dashboard opens on: the last complete one."""
     return recent_months(2)[0]
 
 
+def last_month() -> datetime.date:
+    """The month before the one shown (what the cards compare with)."""
+    return recent_months(3)[0]
+
+
 def months_ago(n: int) -> datetime.date:
-    return recent_months(n + 1)[0]
+    """``n`` months before the month shown."""
+    return recent_months(n + 2)[0]
 
 
 def row(metric, period, level, scope_id, num, den, *, dimension="", dimension_value="",

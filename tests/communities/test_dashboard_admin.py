@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.communities.dashboard_data import last_month, row, save, this_month
+from tests.communities.dashboard_data import last_month, row, save, shown_month
 
 pytestmark = pytest.mark.django_db
 
@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def numbers(world):
     save(
-        row("disclosure_rate", this_month(), "street", world.streets["A1a"].pk, 1, 2),
+        row("disclosure_rate", shown_month(), "street", world.streets["A1a"].pk, 1, 2),
         row("disclosure_rate", last_month(), "street", world.streets["A1a"].pk, 1, 4),
-        row("disclosure_rate", this_month(), "street", world.streets["A1b"].pk, 3, 3),
+        row("disclosure_rate", shown_month(), "street", world.streets["A1b"].pk, 3, 3),
     )
     return world
 
@@ -23,7 +23,9 @@ def test_admin_index_shows_own_headline_cards(client, numbers):
     assert response.status_code == 200
     html = response.content.decode()
     section = html.split('id="headline-cards"')[1].split("</section>")[0]
-    assert "A1a" in section and "（初步统计）" in section
+    # The last complete month, compared with the month before: no preliminary figures.
+    assert "A1a" in section and f"{shown_month():%Y-%m}" in section
+    assert "初步" not in section
     card = section.split('data-metric="disclosure_rate"')[1].split("</div>")[0]
     assert "公示率" in card and "50.0%" in card and "↑" in card and "change-good" in card
     assert "100.0%" not in section  # street A1b's figure

@@ -4,7 +4,7 @@ structured errors for a bad metric, scope or month; documented without warnings.
 import pytest
 from django.core.management import call_command
 
-from tests.communities.dashboard_data import last_month, row, save, this_month
+from tests.communities.dashboard_data import last_month, row, save, shown_month
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/metrics/"
@@ -14,7 +14,7 @@ URL = "/api/v1/metrics/"
 def street(world):
     s = world.streets["A1a"].pk
     save(
-        row("fulfilment_rate", this_month(), "street", s, 9, 10),
+        row("fulfilment_rate", shown_month(), "street", s, 9, 10),
         row("fulfilment_rate", last_month(), "street", s, 0, 0),
     )
     return world
@@ -34,7 +34,7 @@ def test_last_twelve_months_by_default(client, street):
     results = data["results"]
     assert len(results) == 12
     assert results[-1] == {
-        "period": f"{this_month():%Y-%m}", "numerator": "9.0000", "denominator": "10.0000",
+        "period": f"{shown_month():%Y-%m}", "numerator": "9.0000", "denominator": "10.0000",
         "value": "0.9000", "display": "90.0%", "chart": 90.0,
         "computed_at": results[-1]["computed_at"],
     }

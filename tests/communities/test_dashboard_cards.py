@@ -1,10 +1,10 @@
 """The metric cards: value in the metric's own terms, change on last month, the "两升一降"
-marks, red/amber/green ratings (thresholds from settings), "no data", the provisional
-current month and "computed at"."""
+marks, red/amber/green ratings (thresholds from settings), "no data", the last complete
+month shown by default and "computed at" (the running month: test_dashboard_partial_month)."""
 
 import pytest
 
-from tests.communities.dashboard_data import last_month, months_ago, row, save, this_month
+from tests.communities.dashboard_data import last_month, months_ago, row, save, shown_month
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def street_numbers(world):
     fee collection: no row at all → no data
     """
     s = world.streets["A1a"].pk
-    now, before = this_month(), last_month()
+    now, before = shown_month(), last_month()
     save(
         row("disclosure_rate", now, "street", s, 3, 4),
         row("disclosure_rate", before, "street", s, 2, 4),
@@ -98,16 +98,16 @@ def test_ratings_follow_the_thresholds_in_settings(client, street_numbers, setti
     assert cards["complaint_rate"].rating == "red"
 
 
-def test_current_month_is_provisional_and_shows_computed_at(client, street_numbers):
+def test_the_dashboard_opens_on_the_last_complete_month_with_computed_at(client,
+                                                                        street_numbers):
     client.force_login(street_numbers.users["street_staff"])
     response = client.get("/dashboard/")
-    assert response.context["is_provisional"] is True
+    assert response.context["period"] == shown_month()
+    assert response.context["is_provisional"] is False
     html = response.content.decode()
-    assert "本月数据为初步统计" in html
-    assert "2026-01-01 03:00" in html  # computed_at of the rows, local time
+    assert "初步" not in html
+    assert "2026-01-01 03:00:00" in html  # computed_at of the rows, local time
     past = client.get("/dashboard/", {"period": f"{last_month():%Y-%m}"})
-    assert past.context["is_provisional"] is False
-    assert "本月数据为初步统计" not in past.content.decode()
     assert _cards(past)["disclosure_rate"].display == "50.0%"
 
 

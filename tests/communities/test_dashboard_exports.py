@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.communities.dashboard_data import compound_row, months_ago, row, save, this_month
+from tests.communities.dashboard_data import compound_row, months_ago, row, save, shown_month
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _sheet(response):
 
 @pytest.fixture
 def district(world):
-    month = this_month()
+    month = shown_month()
     save(
         row("disclosure_rate", month, "district", world.districts["A1"].pk, 3, 4),
         row("disclosure_rate", month, "street", world.streets["A1a"].pk, 2, 2),

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from communities import services
-from tests.communities.dashboard_data import compound_row, months_ago, row, save, this_month
+from tests.communities.dashboard_data import compound_row, months_ago, row, save, shown_month
 
 pytestmark = pytest.mark.django_db
 CODE = "complaint_response_rate"
@@ -25,7 +25,7 @@ def test_district_uses_its_mode_rows(client, world):
     → the three together (8+3+9)/(10+20+10) = 20/40 = 50.0 % (not the mean, 61.7 %);
     市场化 5/10 = 50 %; 无物业 0/0 → no data."""
     district = world.districts["A1"].pk
-    month = this_month()
+    month = shown_month()
     save(*(
         row(CODE, month, "district", district, num, den, dimension="mode", dimension_value=mode)
         for mode, num, den in (("community_led", 8, 10), ("public_trusteeship", 3, 20),
@@ -54,7 +54,7 @@ def test_below_district_groups_the_compound_rows_by_mode(client, world):
                                  floor_area=Decimal("1"))
         for name in ("东区", "西区")
     ]
-    month = this_month()
+    month = shown_month()
     save(
         compound_row(world.compounds["A1a-c-p"], CODE, month, 1, 2, mode="community_led"),
         compound_row(extra[0], CODE, month, 3, 8, mode="community_led"),

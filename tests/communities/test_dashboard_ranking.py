@@ -8,7 +8,7 @@ import pytest
 
 from communities import services
 from communities.models import Compound
-from tests.communities.dashboard_data import compound_row, save, this_month
+from tests.communities.dashboard_data import compound_row, save, shown_month
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def compounds(world):
         made[name] = services.compound_create(
             community=community, name=name, declared_households=100, floor_area=Decimal("1"),
         )
-    month = this_month()
+    month = shown_month()
     code = "complaint_response_rate"
     save(
         compound_row(made["甲"], code, month, 18, 20),

@@ -6,7 +6,7 @@ import pytest
 from communities.models import StaffRole
 from properties.credit_code import check_character
 from properties.models import PropertyFirm
-from tests.communities.dashboard_data import row, save, this_month
+from tests.communities.dashboard_data import row, save, shown_month
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ EXPORTS = ["cards", "trend", "ranking", "modes", "before-after", "panel-joint-me
 @pytest.fixture
 def numbers(world):
     """Street A1a: disclosure 3/4; street A1b (same district): 1/4."""
-    month = this_month()
+    month = shown_month()
     save(
         row("disclosure_rate", month, "street", world.streets["A1a"].pk, 3, 4),
         row("disclosure_rate", month, "street", world.streets["A1b"].pk, 1, 4),
@@ -63,7 +63,7 @@ def test_street_official_api_and_exports_of_own_street(client, numbers):
     client.force_login(numbers.users["street_staff"])
     api = client.get("/api/v1/metrics/", {
         "metric": "disclosure_rate", "scope": "street", "scope_id": numbers.streets["A1a"].pk,
-        "period": f"{this_month():%Y-%m}",
+        "period": f"{shown_month():%Y-%m}",
     })
     assert api.status_code == 200
     assert api.json()["results"][0]["value"] == "0.7500"

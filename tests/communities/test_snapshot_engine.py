@@ -27,6 +27,8 @@ def fake_family(monkeypatch, world):
     family = metric_families.MetricFamily.per_month("fake", ("fee_collection_rate",), compute)
     monkeypatch.setattr(metric_families, "_FAMILIES", {"fake": family})
     monkeypatch.setattr(metric_families, "_CONTEXT", [])
+    # Creating the world's compounds marked their months: start from none.
+    DirtyCompoundMonth.objects.all().delete()
     return figures
 
 

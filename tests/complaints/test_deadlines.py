@@ -10,6 +10,7 @@ from complaints.deadlines import add_working_days, is_working_day, resolve_deadl
 
 from .conftest import make_complaint
 
+pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 
 
