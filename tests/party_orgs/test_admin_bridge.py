@@ -163,7 +163,7 @@ def test_action_item_change(root, world, meeting):
 @pytest.fixture
 def point(world, committees):
     return services.demonstration_point_apply(
-        user=world.users["community_staff"], organization=committees["A1a-c"],
+        actor=world.users["community_staff"], organization=committees["A1a-c"],
         name="红色楼院", year=2026, goals="五有",
     )
 

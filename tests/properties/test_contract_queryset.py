@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from communities.access import scoping
+from communities.access import lookups
 from communities.access.scoping import scope_queryset
 from communities.models import Compound
 from properties import services
@@ -75,7 +75,7 @@ def test_firm_staff_scope_follows_the_contracts(fw):
 
 
 def test_the_firm_scope_refuses_to_guess_when_nothing_registered(fw, monkeypatch):
-    monkeypatch.setattr(scoping, "_compounds_served_by", None)
+    monkeypatch.setattr(lookups, "_compounds_served_by", None)
     with pytest.raises(ImproperlyConfigured):
         list(scope_queryset(Compound.objects.all(), fw.users["firm_staff"]))
     # Officials' scopes do not depend on it.
