@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from communities.dashboard import comparisons
 from communities.dashboard import selectors as dashboard
 from communities.dashboard.panels import panel_for, panels_for
 from communities.metrics.api import parse_month
@@ -116,7 +117,7 @@ def _chart_config(params: Params, comparison: dict) -> str:
         "api": reverse("metrics-list"),
         "scope": params.unit.level, "scope_id": params.unit.id,
         "until": f"{params.period:%Y-%m}", "metric": params.metric, "metrics": metrics,
-        "modes": dashboard.mode_chart(comparison, params.metric),
+        "modes": comparisons.mode_chart(comparison, params.metric),
         "labels": {"value": _("value"), "no_data": _("no data"),
                    "load_error": _("The chart could not be loaded.")},
     }, ensure_ascii=False)
@@ -133,18 +134,18 @@ def dashboard_page(request):
     partial = dashboard.is_partial(period)
     cards = dashboard.metric_cards(series=series, period=period, partial=partial)
     children = dashboard.unit_children(user=request.user, unit=unit)
-    ranking = dashboard.ranking(user=request.user, unit=unit, period=period,
+    ranking = comparisons.ranking(user=request.user, unit=unit, period=period,
                                 code=params.metric, order=params.order, children=children)
-    comparison = dashboard.mode_comparison(user=request.user, unit=unit, period=period)
+    comparison = comparisons.mode_comparison(user=request.user, unit=unit, period=period)
     # Both grow with the unit (its firms, its compounds): kept like the summaries.
     firms = dashboard.cached_summary(
         "firms", user=request.user, unit=unit, parts=(period, params.metric),
-        build=lambda: dashboard.firm_ranking(user=request.user, unit=unit, period=period,
+        build=lambda: comparisons.firm_ranking(user=request.user, unit=unit, period=period,
                                              code=params.metric),
     )
     changes, changes_total = dashboard.cached_summary(
         "mode-changes", user=request.user, unit=unit, parts=(period, params.metric),
-        build=lambda: dashboard.mode_changes(user=request.user, unit=unit, months=months,
+        build=lambda: comparisons.mode_changes(user=request.user, unit=unit, months=months,
                                              metric=params.metric),
     )
     panels = []
@@ -258,7 +259,7 @@ def _trend_table(request, params):
 
 
 def _ranking_table(request, params):
-    result = dashboard.ranking(user=request.user, unit=params.unit, period=params.period,
+    result = comparisons.ranking(user=request.user, unit=params.unit, period=params.period,
                                code=params.metric, order=params.order)
     headers = [_("rank"), _("unit"), _("metric"), _("value"), _("numerator"),
                _("denominator (sample)"), _("rating"), _("ranked")]
@@ -278,7 +279,7 @@ def _ranking_table(request, params):
 
 
 def _modes_table(request, params):
-    comparison = dashboard.mode_comparison(user=request.user, unit=params.unit,
+    comparison = comparisons.mode_comparison(user=request.user, unit=params.unit,
                                            period=params.period)
     headers = [_("metric")]
     for _key, label in comparison["groups"]:
@@ -294,7 +295,7 @@ def _modes_table(request, params):
 
 def _before_after_table(request, params):
     months = dashboard.trend_months(params.period)
-    changes, _total = dashboard.mode_changes(user=request.user, unit=params.unit,
+    changes, _total = comparisons.mode_changes(user=request.user, unit=params.unit,
                                              months=months, metric=params.metric, limit=None)
     headers = [_("compound"), _("community"), _("previous mode"), _("new mode"),
                _("new mode since"), _("metric"), _("before"), _("after"), _("change"),
@@ -312,7 +313,7 @@ def _before_after_table(request, params):
 
 
 def _firms_table(request, params):
-    firms = dashboard.firm_ranking(user=request.user, unit=params.unit, period=params.period,
+    firms = comparisons.firm_ranking(user=request.user, unit=params.unit, period=params.period,
                                    code=params.metric, shown=None)
     if firms is None:
         raise Http404(_("No such table."))

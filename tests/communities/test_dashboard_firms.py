@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from communities import services
-from communities.dashboard import selectors as dashboard
+from communities.dashboard import comparisons
 from communities.metrics import families as metric_families
 from communities.metrics import writer as snapshots
 from communities.metrics.definitions import METRICS
@@ -180,7 +180,7 @@ def test_page_shows_ten_best_and_ten_worst_with_a_note(client, world, many_firms
     assert [f.name for f in table["best"]][:2] == ["企业25", "企业24"]
     assert [f.rank for f in table["worst"]] == list(range(16, 26))
     assert table["worst"][-1].name == "企业01"
-    assert len(table["below_sample"]) == dashboard.SHOWN_FIRMS
+    assert len(table["below_sample"]) == comparisons.SHOWN_FIRMS
     assert table["total"] == 38 and table["cut"]
     html = response.content.decode()
     assert 'id="firm-note"' in html

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communities import services
-from communities.dashboard import selectors as dashboard
+from communities.dashboard import comparisons
 from communities.metrics import families as metric_families
 from communities.metrics import writer as snapshots
 from communities.metrics.definitions import METRICS
@@ -105,5 +105,5 @@ def test_query_count_does_not_grow_with_compounds(client, world, engine):
     odd = [pk for pk in world.communities["A1a-c"].compounds.values_list("pk", flat=True)
            if pk % 2]
     assert page.context["changes_total"] == len(odd) >= 19
-    assert len(page.context["changes"]) == min(len(odd), dashboard.SHOWN_MODE_CHANGES)
+    assert len(page.context["changes"]) == min(len(odd), comparisons.SHOWN_MODE_CHANGES)
     assert large == small
