@@ -294,3 +294,4 @@ class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
     readonly_fields = ["at", "action", "actor", "actor_label", "object_type", "object_id",
                        "city", "district", "community", "compound", "changes", "ip_address"]
     fields = readonly_fields
+from communities.access import api_client_admin  # noqa: E402, F401  (API clients)

@@ -348,11 +348,16 @@ OTP_TOTP_ISSUER = "红色物业治理平台"
 # REST FRAMEWORK
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+    # Staff use their session (with its second factor); client systems an API token issued
+    # by an administrator (communities.access.api_tokens). No HTTP Basic: it skipped TOTP.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "communities.access.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "communities.access.second_factor.SecondFactorPassed",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

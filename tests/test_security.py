@@ -96,7 +96,7 @@ def test_officials_must_pass_a_second_factor(client, world, settings):
     response = client.get("/staff/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
     assert client.get("/admin/").status_code == 302
-    assert client.get("/api/v1/compounds/").status_code == 302
+    assert client.get("/api/v1/compounds/").status_code == 403
 
     setup = client.get("/accounts/otp/setup/?next=/staff/")
     assert setup.status_code == 200 and "data:image/svg+xml" in setup.content.decode()

@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     ASSIGNMENT_ENDED = "assignment_ended", _("Staff assignment ended")
     PII_VIEWED = "pii_viewed", _("Personal data viewed")
     PII_EXPORTED = "pii_exported", _("Personal data exported")
+    API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class AuditEvent(models.Model):
