@@ -358,7 +358,11 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "communities.access.second_factor.SecondFactorPassed",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Masked fields cannot be filtered or sorted on by users who see them masked.
+    "DEFAULT_FILTER_BACKENDS": [
+        "communities.access.pii.PiiQueryGuard",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
