@@ -25,7 +25,7 @@ from communities.selectors import (
 from core.errors import ApplicationError
 from core.exports import xlsx_response
 
-from . import ratelimit, selectors, services
+from . import ratelimit, selectors, services, tracking
 from .forms import (
     ActionForm,
     ComplaintLogForm,
@@ -184,7 +184,7 @@ def track(request):
             return _rate_limited(request)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
-            if ratelimit.is_limited("track_code_failure", code):
+            if tracking.tracking_locked(code=code, ip=ip):
                 return _rate_limited(request)
             complaint = selectors.complaint_for_tracking(
                 code=code, last4=form.cleaned_data["last4"]
@@ -192,7 +192,7 @@ def track(request):
             if complaint is not None:
                 _remember_tracked(request, complaint)
                 return redirect("complaint-track-detail", code=complaint.tracking_code)
-            ratelimit.hit("track_code_failure", code)
+            tracking.tracking_failure_record(code=code, ip=ip)
         error = _("No request matches this tracking code and phone number. Check both and "
                   "try again.")
     return render(request, "complaints/track.html", {"form": form, "error": error},

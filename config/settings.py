@@ -337,6 +337,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# BEHIND THE PROXY (issue 16)
+# How many reverse proxies we run in front of the portal (nginx: 1). The client's address
+# is then the one the last of them appended to X-Forwarded-For (core.client_address):
+# rate limits, the tracking lock-out, django-axes and the audit all use it. 0: no proxy,
+# REMOTE_ADDR is the client. Never set it higher than the proxies really in front.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
+
 # Second factor (django-otp TOTP): required for these roles, available to all staff.
 OTP_REQUIRED_ROLES = (
     ["city_official", "district_official"]
