@@ -22,6 +22,8 @@ DEFAULT_LIMITS = {
     # paused for the day and the resident is texted (complaints.tracking)
     "track_code_ceiling": (50, 86400),
     "open311_key": (120, 3600),
+    # anonymous Open311 reads (requests.json, requests/<id>.json) per client address
+    "open311_read_ip": (300, 3600),
 }
 
 

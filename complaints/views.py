@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,9 +152,10 @@ def complaint_similar(request):
     )
     return JsonResponse({"results": [
         {
+            # category, date and status only: the description is the resident's own text
+            "category": str(c.category),
             "received": timezone.localtime(c.received_at).strftime("%Y-%m-%d"),
             "status": c.get_status_display(),
-            "excerpt": truncatechars(c.description, 60),
         }
         for c in items
     ]})
