@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
 
 from communities.selectors import can_view_pii
 
@@ -40,7 +41,7 @@ def reaches_pii(model, path: str) -> bool:
     return False
 
 
-class PiiQueryGuard:
+class PiiQueryGuard(BaseFilterBackend):
     """An API filter backend: a query naming a PII field is a 400 for masked users."""
 
     def filter_queryset(self, request, queryset, view):
