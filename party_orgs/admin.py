@@ -25,6 +25,7 @@ from .models import (
     PartyMember,
     PartyOrganization,
 )
+from .ownership import check_party_org_writer, may_write_party_org
 
 
 class ServiceErrorsAsMessages:
@@ -53,6 +54,15 @@ class PartyOrganizationAdmin(ServiceErrorsAsMessages, ScopedAdmin):
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
         return "\u3000" * obj.depth + obj.name
+
+    # A firm's organisations are written by their keepers only (party_orgs.ownership).
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_write_party_org(
+            request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_write_party_org(
+            request.user, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -113,7 +123,7 @@ class JointMeetingForm(forms.ModelForm):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(ScopedAdmin):
+class PartyMemberAdmin(ServiceErrorsAsMessages, ScopedAdmin):
     form = PartyMemberForm
     list_display = ["name", "organization", "role", "phone", "is_central_household",
                     "model_post", "shows_identity"]
@@ -123,6 +133,19 @@ class PartyMemberAdmin(ScopedAdmin):
     pii_fields = ("phone",)
     phone_masked = masked("phone", _("phone"))
     autocomplete_fields = ["organization", "households"]
+
+    # The members of a firm's organisation are written by its keepers only.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_write_party_org(
+            request.user, obj.organization if obj is not None else None)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_write_party_org(
+            request.user, obj.organization if obj is not None else None)
+
+    def save_model(self, request, obj, form, change):
+        check_party_org_writer(user=request.user, org=obj.organization)
+        super().save_model(request, obj, form, change)
 
 
 class ActionItemInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from communities.models import AuditAction, StaffRole
 from core.errors import ApplicationError, ConflictError
 from core.services import save_validated
 from core.timeutils import local, local_today
+from party_orgs.ownership import check_party_org_writer
 
 from .models import (
     PATH_STEP,
@@ -79,6 +80,8 @@ def party_org_create(
     secretary_name: str = "", founded_on: date | None = None,
 ) -> PartyOrganization:
     """Add an organisation to the tree; its path is its parent's path plus its own id."""
+    check_party_org_writer(user=user, firm_id=firm.pk if firm is not None else None)
+    check_party_org_writer(user=user, org=parent)
     if parent is not None:
         _require_in_scope(user, parent, _("The parent organisation is not in your area."))
         if community is None and unit_type != OrgUnitType.FIRM:
@@ -111,6 +114,8 @@ def party_org_move(*, user=None, org: PartyOrganization, parent: PartyOrganizati
     """Hang ``org`` (and its whole subtree) under ``parent``: one UPDATE for the subtree."""
     org = PartyOrganization.objects.select_for_update().get(pk=org.pk)
     _require_in_scope(user, org)
+    check_party_org_writer(user=user, org=org)
+    check_party_org_writer(user=user, org=parent)
     if parent is not None:
         _require_in_scope(user, parent, _("The parent organisation is not in your area."))
         parent = PartyOrganization.objects.get(pk=parent.pk)
@@ -139,6 +144,7 @@ def party_member_create(
     public_commitment: str = "",
 ) -> PartyMember:
     _require_in_scope(user, organization)
+    check_party_org_writer(user=user, org=organization)
     member = save_validated(
         PartyMember(
             organization=organization, name=name, phone=phone, role=role, joined_on=joined_on,

@@ -168,9 +168,9 @@ class FeeBillAdmin(ServiceWriteAdmin):
 
     def write(self, request, form, obj):
         if obj is None:
-            return services.fee_bill_create(**form.cleaned_data)
+            return services.fee_bill_create(**form.cleaned_data, actor=request.user)
         return services.fee_bill_update_waiver(
-            bill=obj, amount_waived=form.cleaned_data["amount_waived"]
+            bill=obj, amount_waived=form.cleaned_data["amount_waived"], actor=request.user
         )
 
     def has_delete_permission(self, request, obj=None):

@@ -17,6 +17,7 @@ from communities.models import AuditAction, Compound, Household, ManagementMode
 from core.errors import ApplicationError, ConflictError
 from core.services import refuse_null_characters, save_validated
 
+from . import ownership
 from .attachments import checked_attachment
 from .imports import ImportRefused, abandon_import, queue_import, run_import, run_queued
 from .models import (
@@ -109,6 +110,7 @@ def contract_start(
 ) -> ServiceContract:
     """Start a contract: the compound's active contract (if any) ends the day before and is
     kept as history; the compound's management mode follows the new contract."""
+    ownership.check_contract_writer(actor=actor, compound_id=compound.pk)
     compound = _lock_compound(compound)
     if mode in (ManagementMode.COMMUNITY_LED, ManagementMode.NONE) and firm is not None:
         raise ApplicationError(
@@ -166,6 +168,8 @@ def _audit_contract_end(contract: ServiceContract, actor) -> None:
 def contract_end(*, contract: ServiceContract, end_date: datetime.date,
                  actor=None) -> ServiceContract:
     """End an active contract; with no contract following, the compound has no management."""
+    ownership.check_contract_writer(actor=actor, compound_id=contract.compound_id)
+    ownership.check_contract_end_date(actor=actor, end_date=end_date)
     compound = _lock_compound(contract.compound)
     contract = ServiceContract.objects.select_for_update().get(pk=contract.pk)
     if contract.status != ContractStatus.ACTIVE:
@@ -269,7 +273,9 @@ def fee_bill_create(
     period_end: datetime.date,
     amount_due: Decimal,
     amount_waived: Decimal = Decimal("0"),
+    actor=None,
 ) -> FeeBill:
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=household.compound_id)
     bill = FeeBill(
         household=household, compound_id=household.compound_id, period_start=period_start,
         period_end=period_end, amount_due=amount_due, amount_waived=amount_waived,
@@ -286,7 +292,8 @@ def paid_total(bill: FeeBill) -> Decimal:
 
 
 @transaction.atomic
-def fee_bill_update_waiver(*, bill: FeeBill, amount_waived: Decimal) -> FeeBill:
+def fee_bill_update_waiver(*, bill: FeeBill, amount_waived: Decimal, actor=None) -> FeeBill:
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=bill.compound_id)
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
     bill.amount_waived = amount_waived
     bill.full_clean()
@@ -321,6 +328,7 @@ def payment_record(
     actor=None,
 ) -> Payment:
     """Record money received. Refused if it takes the bill past due − waived."""
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=bill.compound_id)
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
     already = paid_total(bill)
     # NaN / infinity are not comparable: full_clean() below refuses them with a message.
@@ -355,6 +363,7 @@ def payment_record(
 @transaction.atomic
 def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
     """Void a payment: the row stays, with who voided it, when and why."""
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=payment.compound_id)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for voiding the payment."))
