@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.request_guard.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.request_guard.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "communities.access.middleware.StaffSessionTimeoutMiddleware",
@@ -270,6 +272,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not the demo password printed by `make run`, not the portal's own name (issue 16).
+    {"NAME": "communities.access.passwords.PortalPasswordValidator"},
 ]
 
 # STATIC AND MEDIA
@@ -303,6 +307,8 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # The load balancer probes /healthz over plain HTTP (issue 16).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Staff sessions end after SESSION_IDLE_TIMEOUT seconds without a request and, in any
 # case, SESSION_ABSOLUTE_TIMEOUT seconds after login (communities.access.middleware).
@@ -345,6 +351,9 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 
+# Schema and API docs (/api/schema/, /api/docs/) readable without a staff login?
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=not IS_PRODUCTION)
+
 # Second factor (django-otp TOTP): required for these roles, available to all staff.
 OTP_REQUIRED_ROLES = (
     ["city_official", "district_official"]
@@ -381,6 +390,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Red Property community governance portal",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI: staff only (and past their second factor) when
+    # API_DOCS_PUBLIC is off, as it is in production (communities.access.second_factor).
+    "SERVE_PERMISSIONS": ["communities.access.second_factor.ApiDocsPermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -99,6 +99,12 @@ def test_officials_must_pass_a_second_factor(client, world, settings):
     assert client.get("/api/v1/compounds/").status_code == 403
 
     setup = client.get("/accounts/otp/setup/?next=/staff/")
+    assert "data:image/svg+xml" not in setup.content.decode()  # first the enrolment code
+    from communities.access.enrolment import otp_enrolment_code_issue
+
+    _record, code = otp_enrolment_code_issue(actor=world.users["superuser"], user=official)
+    client.post("/accounts/otp/setup/", {"code": code, "next": "/staff/"})
+    setup = client.get("/accounts/otp/setup/?next=/staff/")
     assert setup.status_code == 200 and "data:image/svg+xml" in setup.content.decode()
     device = TOTPDevice.objects.get(user=official)
     wrong = client.post("/accounts/otp/setup/", {"token": "000000", "next": "/staff/"})
@@ -140,4 +146,16 @@ def test_password_validators_refuse_weak_passwords(world):
 
     with pytest.raises(ValidationError):
         validate_password("12345678", world.users["community_staff"])
-    validate_password("hong-se-wu-ye-2026!", world.users["community_staff"])
+    validate_password("qing-shan-lv-shui-2026!", world.users["community_staff"])
+
+
+@pytest.mark.parametrize("password", ["hongse-demo-2026", "Hongse-Demo-2026", "红色物业2026abc!",
+                                      "hong-se-wu-ye-2026!", "RedProp#2026x"])
+def test_demo_password_and_portal_name_are_refused(world, settings, password):
+    """Issue 16 item 6."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    settings.DEMO_PASSWORD = "hongse-demo-2026"
+    with pytest.raises(ValidationError):
+        validate_password(password, world.users["community_staff"])

@@ -1,4 +1,5 @@
-"""The admin page where administrators issue and revoke client systems' API tokens."""
+"""Admin pages where administrators issue and revoke client systems' API tokens and
+issue staff's one-time second-factor enrolment codes."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.access.api_tokens import api_client_issue, api_client_revoke
-from communities.models import ApiClient, City, Community, District, Grid, StaffRole, Street
+from communities.access.enrolment import otp_enrolment_code_issue
+from communities.models import (
+    ApiClient,
+    City,
+    Community,
+    District,
+    Grid,
+    OtpEnrolmentCode,
+    StaffRole,
+    Street,
+)
 from communities.models.staff import ROLE_NODE_FIELD
 from core.errors import ApplicationError
 
@@ -118,3 +129,50 @@ class ApiClientAdmin(admin.ModelAdmin):
         for client in queryset:
             api_client_revoke(actor=request.user, client=client)
         messages.success(request, _("The selected tokens are revoked."))
+
+
+class OtpEnrolmentIssueForm(forms.ModelForm):
+    class Meta:
+        model = OtpEnrolmentCode
+        fields = ["user"]
+
+
+@admin.register(OtpEnrolmentCode)
+class OtpEnrolmentCodeAdmin(admin.ModelAdmin):
+    """Superusers issue a member of staff's one-time code for their first TOTP device."""
+
+    form = OtpEnrolmentIssueForm
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    readonly_fields = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        record, code = otp_enrolment_code_issue(actor=request.user,
+                                                user=form.cleaned_data["user"])
+        obj.pk = record.pk
+        messages.warning(request, _("Enrolment code for %(user)s (shown once): %(code)s")
+                         % {"user": record.user.get_username(), "code": code})
+
+    def save_related(self, request, form, formsets, change):
+        """The service wrote the code."""
+
+    def log_addition(self, request, obj, message):
+        """The service audits the issue itself."""

@@ -37,3 +37,15 @@ class SecondFactorPassed(BasePermission):
 
     def has_permission(self, request, view):
         return not second_factor_missing(request.user)
+
+
+class ApiDocsPermission(BasePermission):
+    """The OpenAPI schema and Swagger UI: public while ``API_DOCS_PUBLIC`` (development),
+    else staff who have passed their second factor."""
+
+    def has_permission(self, request, view):
+        if settings.API_DOCS_PUBLIC:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff
+                    and not second_factor_missing(user))

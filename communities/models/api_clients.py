@@ -40,3 +40,25 @@ class ApiClient(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OtpEnrolmentCode(models.Model):
+    """A one-time code an administrator gives a member of staff to enrol their first
+    second-factor device (the password alone is not enough). Only the hash is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="otp_enrolment_codes", verbose_name=_("user"))
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second-factor enrolment code")
+        verbose_name_plural = _("second-factor enrolment codes")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return str(self.user)

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     PII_EXPORTED = "pii_exported", _("Personal data exported")
     API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    OTP_ENROLMENT_ISSUED = "otp_enrolment_issued", _("Second-factor enrolment code issued")
 
 
 class AuditEvent(models.Model):
