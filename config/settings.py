@@ -45,7 +45,8 @@ else:
     )
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# (The test runner adds "testserver" itself; it is never allowed outside tests.)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # INTERNATIONALISATION
@@ -254,6 +255,22 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"family": "fulfilment", "months": 13},
     },
 }
+
+# PRODUCTION REQUIREMENTS (issue 16)
+# A half-configured production does not start: no SQLite file in the code folder, no
+# per-process cache (per-process rate limits), no eager Celery (texts sent in the request).
+PRODUCTION_REQUIRED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOWED_HOSTS")
+if IS_PRODUCTION:
+    _missing = [name for name in PRODUCTION_REQUIRED if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs " + ", ".join(_missing)
+            + " (see README, Production stack)."
+        )
+    if "postgresql" not in DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs DATABASE_URL to name a PostgreSQL database (postgres://…)."
+        )
 
 # AUTHENTICATION
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/

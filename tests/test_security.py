@@ -23,6 +23,9 @@ def test_deploy_check_is_clean_in_production():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="k7#Qp2!vZr9@Lm4$Wx8^Tb6&Nc3*Hd5(Jf1)Gs0-Ry+Ue=Ia_Ob~Pe",
         DJANGO_ALLOWED_HOSTS="portal.example.gov.cn",
+        DATABASE_URL="postgres://u:p@db.example:5432/rp",
+        REDIS_URL="redis://cache.example:6379/1",
+        CELERY_BROKER_URL="redis://cache.example:6379/2",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
