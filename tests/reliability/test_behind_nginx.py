@@ -7,15 +7,11 @@ submission limits, separate tracking and login lock-outs, and the audit records 
 right address.
 """
 
-import http.client
-import http.cookies
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -26,6 +22,7 @@ from complaints.models import Complaint
 from tests.complaints.conftest import PHONE, make_complaint
 from tests.factories import PASSWORD
 from tests.reliability.conftest import _free_port, wait_for
+from tests.reliability.http_client import Browser
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -101,38 +98,6 @@ def _answers(port) -> bool:
         return Browser(port, "127.0.0.1").get("/healthz")[0] == 200
     except OSError:
         return False
-
-
-class Browser:
-    """A resident's phone: its own source address and cookies."""
-
-    def __init__(self, port, source):
-        self.port, self.source, self.cookies = port, source, {}
-
-    def _request(self, method, path, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
-                                          source_address=(self.source, 0))
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        text = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = http.cookies.SimpleCookie(header)
-            self.cookies.update({k: m.value for k, m in jar.items()})
-        conn.close()
-        return response.status, text
-
-    def get(self, path):
-        return self._request("GET", path)
-
-    def post(self, path, data):
-        status, page = self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True)
-        return self._request("POST", path, body)
 
 
 def test_two_residents_behind_nginx_have_their_own_limits(stack, cw):
