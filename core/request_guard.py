@@ -24,17 +24,18 @@ DECIMAL = re.compile(r"^[0-9]{1,18}$")
 NUL = "\x00"
 
 
-def _problem(request) -> str | None:
+def _problem(request) -> tuple[str, str | None] | None:
+    """(message, the parameter at fault or None), or None when the request is fine."""
     if NUL in request.path_info or NUL in request.META.get("QUERY_STRING", ""):
-        return _("The address contains a character that is not allowed.")
+        return _("The address contains a character that is not allowed."), None
     for key, values in request.GET.lists():
         if NUL in key or any(NUL in value for value in values):
-            return _("The address contains a character that is not allowed.")
+            return _("The address contains a character that is not allowed."), key
         if key in ID_PARAMETERS:
             for value in values:
                 parts = [part.strip() for part in value.split(",")]
                 if any(part and not DECIMAL.match(part) for part in parts):
-                    return _("%(name)s must be a whole number.") % {"name": key}
+                    return _("%(name)s must be a whole number.") % {"name": key}, key
     return None
 
 
@@ -46,14 +47,16 @@ class RequestGuardMiddleware:
         try:
             problem = _problem(request)
         except UnicodeDecodeError:
-            problem = _("The address contains a character that is not allowed.")
+            problem = _("The address contains a character that is not allowed."), None
         if problem is None:
             return self.get_response(request)
+        message, field = problem
         if request.path_info.startswith("/api/"):
+            fields = {field: [message]} if field else {}
             return JsonResponse(
-                {"error": {"code": "bad_request", "message": problem, "fields": {}}},
+                {"error": {"code": "invalid", "message": message, "fields": fields}},
                 status=400)
-        return render(request, "400.html", {"message": problem}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)
 
 
 PERMISSIONS_POLICY = ", ".join([
