@@ -2,9 +2,9 @@
 
 ``RequestGuardMiddleware`` answers 400 — a Chinese page, or the API's JSON error under
 ``/api/`` — to a NUL character anywhere in the path or the query, and to an id parameter
-that is not a plain decimal number (``?compound=-1``, ``?year=²``): such input can never
-name a record, and deeper down it turned into server errors. ``PermissionsPolicyMiddleware``
-switches off the browser features the portal does not use.
+that looks like a number but is not a plain decimal one (``?compound=-1``, ``?year=²``):
+such input can never name a record, and deeper down it turned into server errors.
+``PermissionsPolicyMiddleware`` switches off the browser features the portal does not use.
 """
 
 import re
@@ -24,6 +24,15 @@ DECIMAL = re.compile(r"^[0-9]{1,18}$")
 NUL = "\x00"
 
 
+def _bad_number(text: str) -> bool:
+    """A value that looks like a number but is not a plain decimal id: a sign (``-5``),
+    other scripts' digits or superscripts (``²``, ``١٢``), more than 18 digits. Words
+    (a compound's name typed in a search box) are left to the view."""
+    looks_numeric = any(ch.isdigit() for ch in text) and all(
+        ch.isdigit() or ch in "+-" for ch in text)
+    return looks_numeric and not DECIMAL.match(text)
+
+
 def _problem(request) -> tuple[str, str | None] | None:
     """(message, the parameter at fault or None), or None when the request is fine."""
     if NUL in request.path_info or NUL in request.META.get("QUERY_STRING", ""):
@@ -34,7 +43,7 @@ def _problem(request) -> tuple[str, str | None] | None:
         if key in ID_PARAMETERS:
             for value in values:
                 parts = [part.strip() for part in value.split(",")]
-                if any(part and not DECIMAL.match(part) for part in parts):
+                if any(_bad_number(part) for part in parts):
                     return _("%(name)s must be a whole number.") % {"name": key}, key
     return None
 

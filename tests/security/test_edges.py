@@ -27,6 +27,9 @@ pytestmark = pytest.mark.django_db
     "/complaints/new/?compound=-5",
     "/party/lists/?year=%C2%B2",
     "/complaints/similar/?compound=1%00&category=2",
+    "/staff/complaints/?after=%00",
+    "/compounds/?district=%D9%A1%D9%A2",
+    "/compounds/?district=" + "9" * 30,
 ])
 def test_nul_and_non_decimal_ids_are_a_chinese_400(client, world, path):
     client.force_login(world.users["community_staff"])
@@ -36,6 +39,7 @@ def test_nul_and_non_decimal_ids_are_a_chinese_400(client, world, path):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/compounds/?district=-1",
+                                  "/api/v1/compounds/?district=not-a-number",
                                   "/api/v1/compounds/?district=%C2%B2",
                                   "/api/v1/complaints/?q=%00"])
 def test_the_api_answers_its_json_error(client, world, path):
