@@ -436,3 +436,4 @@ class AuditEventAdmin(ReadOnlyAdmin, ScopedAdmin):
 
 
 from communities import admin_accounts  # noqa: E402, F401  (accounts run by the district)
+from communities.access import api_client_admin  # noqa: E402, F401  (API clients)

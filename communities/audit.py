@@ -28,6 +28,7 @@ from communities.models import (
     Grid,
     Street,
 )
+from core import client_address
 from core.validators import mask_phone
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -52,10 +53,8 @@ class AuditRequestMiddleware:
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For can be forged unless a trusted proxy rewrites
-    # REMOTE_ADDR (gunicorn behind nginx with forwarded_allow_ips does).
-    value = (request.META.get("REMOTE_ADDR") or "").strip()
-    return value or None
+    """The client's address behind the trusted proxies (``TRUSTED_PROXY_COUNT``)."""
+    return client_address.client_ip(request)
 
 
 def mask_text(value: str) -> str:

@@ -97,6 +97,11 @@ def resident_message(complaint, kind: str) -> str:
             "rejected": _("Your request %(code)s was not accepted: %(reason)s"),
             "reopened": _("Your request %(code)s has been reopened and will be handled again."),
             "closed": _("Your request %(code)s is closed. Thank you."),
+            "tracking_paused": _(
+                "Someone has looked up your request %(code)s many times with wrong phone "
+                "digits, so lookups are paused for a day. If it was not you, tell your "
+                "community office."
+            ),
         }
         params["reason"] = complaint.rejection_reason
         return texts[kind] % params

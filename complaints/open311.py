@@ -42,6 +42,7 @@ from .models import (
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 MAX_RANGE = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
+MAX_IDS = 100
 CLOSED_STATUSES = FINISHED_STATUSES  # resolved, closed, rejected → "closed"
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-24T00:00:00+08:00"
@@ -253,43 +254,50 @@ def service_definition(request, code, fmt):
     return _respond(fmt, payload, root="service_definition")
 
 
-def _request_row(c: Complaint) -> dict:
-    closed = c.status in CLOSED_STATUSES
-    notes = ""
+def _public_notes(c: Complaint) -> str:
+    """What staff made of the request, in words the portal writes itself: never the
+    reporter's text nor a staff reason that may name another request's tracking code."""
     if c.status == Status.REJECTED:
-        notes = c.rejection_reason
-    elif c.status in (Status.RESOLVED, Status.CLOSED):
-        notes = str(c.get_status_display())
+        return _("Not accepted: %(kind)s") % {"kind": c.get_rejection_kind_display()}
+    if c.status in (Status.RESOLVED, Status.CLOSED):
+        return str(c.get_status_display())
+    return ""
+
+
+def _request_row(c: Complaint) -> dict:
+    """The public record of a request (issue 16 item 4): category, status, dates and the
+    compound — no description, no address typed below the compound, no exact position."""
+    closed = c.status in CLOSED_STATUSES
     agency = ""
     if c.handler_kind == HandlerKind.FIRM and c.handler_firm_id:
         agency = c.handler_firm.name
     elif c.handler_kind:
         agency = c.compound.community.name
-    lat = c.latitude if c.latitude is not None else c.compound.latitude
-    lon = c.longitude if c.longitude is not None else c.compound.longitude
-    address = c.address_string or " ".join(
-        filter(None, [c.compound.address or c.compound.name,
-                      c.building.name if c.building_id else ""])
-    )
+    lat, lon = c.compound.latitude, c.compound.longitude
     return {
         "service_request_id": str(c.pk),
         "status": "closed" if closed else "open",
-        "status_notes": notes,
+        "status_notes": _public_notes(c),
         "service_name": str(c.category),
         "service_code": c.category.code,
-        "description": c.description,
         "agency_responsible": agency,
         "service_notice": "",
         "requested_datetime": _w3c(c.received_at),
         "updated_datetime": _w3c(c.updated_at),
         "expected_datetime": _w3c(c.resolve_deadline),
-        "address": address,
+        "address": c.compound.address or c.compound.name,
         "address_id": str(c.compound_id),
         "zipcode": "",
         "lat": float(lat) if lat is not None else None,
         "long": float(lon) if lon is not None else None,
         "media_url": "",
     }
+
+
+def _read_limited(request) -> None:
+    """Anonymous reads are rate limited per client address (behind the proxy)."""
+    if not ratelimit.hit("open311_read_ip", ratelimit.client_ip(request)):
+        raise Open311Error(429, _("Too many requests. Please try again later."))
 
 
 def _request_queryset(city):
@@ -305,15 +313,17 @@ def _request_queryset(city):
 def requests_view(request, fmt):
     if request.method == "POST":
         return _create_request(request, fmt)
+    _read_limited(request)
     city = _jurisdiction(request)
-    qs = _request_queryset(city)
+    start, end = _date_range(request)
+    # Listed ids too stay inside the date window (at most 90 days).
+    qs = _request_queryset(city).filter(received_at__gte=start, received_at__lte=end)
     ids = _param(request, "service_request_id")
     if ids:
-        wanted = [int(i) for i in ids.split(",") if i.strip().isdigit()]
+        wanted = [int(i) for i in (part.strip() for part in ids.split(",")[:MAX_IDS])
+                  if i.isdecimal() and len(i) <= 18]
         rows = [_request_row(c) for c in qs.filter(pk__in=wanted).order_by("-received_at")]
         return _respond(fmt, rows, root="service_requests", item="request")
-    start, end = _date_range(request)
-    qs = qs.filter(received_at__gte=start, received_at__lte=end)
     codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
     if codes:
         qs = qs.filter(category__code__in=codes)
@@ -356,9 +366,10 @@ def _date_range(request):
 @require_GET
 @_handle
 def request_detail(request, request_id, fmt):
+    _read_limited(request)
     city = _jurisdiction(request)
     complaint = None
-    if request_id.isdigit():
+    if request_id.isdecimal() and len(request_id) <= 18:
         complaint = _request_queryset(city).filter(pk=int(request_id)).first()
     if complaint is None:
         raise Open311Error(404, _("service_request_id provided was not found."))

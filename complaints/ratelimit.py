@@ -8,20 +8,33 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from core import client_address
+
 # name → (limit, window in seconds); overridable with settings.COMPLAINT_RATE_LIMITS.
 DEFAULT_LIMITS = {
     "submit_ip": (5, 3600),
     "submit_phone": (5, 3600),
     "submit_attempt_ip": (30, 3600),
     "track_ip": (30, 3600),
+    # wrong lookups of one tracking code from one address (core.client_address)
     "track_code_failure": (5, 3600),
+    # wrong lookups of one tracking code from all addresses: at the ceiling the code is
+    # paused for the day and the resident is texted (complaints.tracking)
+    "track_code_ceiling": (50, 86400),
     "open311_key": (120, 3600),
+    # anonymous Open311 reads (requests.json, requests/<id>.json) per client address
+    "open311_read_ip": (300, 3600),
 }
 
 
 def _limits(name: str) -> tuple[int, int]:
     overrides = getattr(settings, "COMPLAINT_RATE_LIMITS", {}) or {}
     return tuple(overrides.get(name, DEFAULT_LIMITS[name]))
+
+
+def window_of(name: str) -> int:
+    """The window of the limit ``name``, in seconds."""
+    return _limits(name)[1]
 
 
 def _key(name: str, ident: str) -> str:
@@ -58,4 +71,5 @@ def hit(name: str, ident: str) -> bool:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address behind the trusted proxies (core.client_address)."""
+    return client_address.client_ip(request) or "unknown"

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from core.errors import ApplicationError
 from core.exports import xlsx_response
 from core.validators import mask_phone
 
-from . import lifecycle, ratelimit, selectors, services
+from . import lifecycle, ratelimit, selectors, services, tracking
 from .forms import (
     ActionForm,
     ComplaintLogForm,
@@ -155,9 +154,10 @@ def complaint_similar(request):
     )
     return JsonResponse({"results": [
         {
+            # category, date and status only: the description is the resident's own text
+            "category": str(c.category),
             "received": timezone.localtime(c.received_at).strftime("%Y-%m-%d"),
             "status": c.get_status_display(),
-            "excerpt": truncatechars(c.description, 60),
         }
         for c in items
     ]})
@@ -184,7 +184,7 @@ def track(request):
             return _rate_limited(request)
         if form.is_valid():
             code = form.cleaned_data["code"].strip().upper()
-            if ratelimit.is_limited("track_code_failure", code):
+            if tracking.tracking_locked(code=code, ip=ip):
                 return _rate_limited(request)
             complaint = selectors.complaint_for_tracking(
                 code=code, last4=form.cleaned_data["last4"]
@@ -192,7 +192,7 @@ def track(request):
             if complaint is not None:
                 _remember_tracked(request, complaint)
                 return redirect("complaint-track-detail", code=complaint.tracking_code)
-            ratelimit.hit("track_code_failure", code)
+            tracking.tracking_failure_record(code=code, ip=ip)
         error = _("No request matches this tracking code and phone number. Check both and "
                   "try again.")
     return render(request, "complaints/track.html", {"form": form, "error": error},

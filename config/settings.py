@@ -45,7 +45,8 @@ else:
     )
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# (The test runner adds "testserver" itself; it is never allowed outside tests.)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # INTERNATIONALISATION
@@ -87,6 +88,7 @@ if DEBUG or not IS_PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.request_guard.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.request_guard.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "communities.access.middleware.StaffSessionTimeoutMiddleware",
@@ -273,6 +276,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# PRODUCTION REQUIREMENTS (issue 16)
+# A half-configured production does not start: no SQLite file in the code folder, no
+# per-process cache (per-process rate limits), no eager Celery (texts sent in the request).
+PRODUCTION_REQUIRED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOWED_HOSTS")
+if IS_PRODUCTION:
+    _missing = [name for name in PRODUCTION_REQUIRED if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs " + ", ".join(_missing)
+            + " (see README, Production stack)."
+        )
+    if "postgresql" not in DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs DATABASE_URL to name a PostgreSQL database (postgres://…)."
+        )
+
 # AUTHENTICATION
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTHENTICATION_BACKENDS = [
@@ -290,6 +309,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not the demo password printed by `make run`, not the portal's own name (issue 16).
+    {"NAME": "communities.access.passwords.PortalPasswordValidator"},
 ]
 
 # STATIC AND MEDIA
@@ -323,6 +344,8 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # The load balancer probes /healthz over plain HTTP (issue 16).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Staff sessions end after SESSION_IDLE_TIMEOUT seconds without a request and, in any
 # case, SESSION_ABSOLUTE_TIMEOUT seconds after login (communities.access.middleware).
@@ -357,6 +380,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# BEHIND THE PROXY (issue 16)
+# How many reverse proxies we run in front of the portal (nginx: 1). The client's address
+# is then the one the last of them appended to X-Forwarded-For (core.client_address):
+# rate limits, the tracking lock-out, django-axes and the audit all use it. 0: no proxy,
+# REMOTE_ADDR is the client. Never set it higher than the proxies really in front.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
+
+# Schema and API docs (/api/schema/, /api/docs/) readable without a staff login?
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=not IS_PRODUCTION)
+
 # Second factor (django-otp TOTP): required for these roles, available to all staff.
 OTP_REQUIRED_ROLES = (
     ["city_official", "district_official"]
@@ -368,12 +402,21 @@ OTP_TOTP_ISSUER = "红色物业治理平台"
 # REST FRAMEWORK
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+    # Staff use their session (with its second factor); client systems an API token issued
+    # by an administrator (communities.access.api_tokens). No HTTP Basic: it skipped TOTP.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "communities.access.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "communities.access.second_factor.SecondFactorPassed",
+    ],
+    # Masked fields cannot be filtered or sorted on by users who see them masked.
+    "DEFAULT_FILTER_BACKENDS": [
+        "communities.access.pii.PiiQueryGuard",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -384,6 +427,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Red Property community governance portal",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI: staff only (and past their second factor) when
+    # API_DOCS_PUBLIC is off, as it is in production (communities.access.second_factor).
+    "SERVE_PERMISSIONS": ["communities.access.second_factor.ApiDocsPermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -22,6 +22,7 @@ from .models import (
     PartyMember,
     PartyOrganization,
 )
+from .ownership import may_write_party_org
 
 SCORE_CODES = ("organisation", "governance", "service", "neighbourliness", "safety")
 
@@ -40,6 +41,15 @@ class PartyOrganizationAdmin(ServiceAdmin, ScopedAdmin):
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
         return "\u3000" * obj.depth + obj.name
+
+    # A firm's organisations are written by their keepers only (party_orgs.ownership).
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_write_party_org(
+            request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_write_party_org(
+            request.user, obj)
 
     def write(self, request, form, obj):
         if obj is None:
@@ -66,6 +76,15 @@ class PartyMemberAdmin(ServiceAdmin, ScopedAdmin):
     pii_fields = ("phone",)
     phone_masked = masked("phone", _("phone"))
     autocomplete_fields = ["organization", "households"]
+
+    # The members of a firm's organisation are written by its keepers only.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_write_party_org(
+            request.user, obj.organization if obj is not None else None)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_write_party_org(
+            request.user, obj.organization if obj is not None else None)
 
     def check_input(self, request, data, obj):
         organization = data.get("organization") or (obj.organization if obj else None)

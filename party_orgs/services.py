@@ -15,6 +15,7 @@ from communities.models import AuditAction, StaffRole
 from core.errors import ApplicationError, ConflictError
 from core.services import require_aware_past, save_validated
 from core.timeutils import local, local_today
+from party_orgs.ownership import check_party_org_writer
 
 from .models import (
     PATH_STEP,
@@ -78,6 +79,8 @@ def party_org_create(
     secretary_name: str = "", founded_on: date | None = None,
 ) -> PartyOrganization:
     """Add an organisation to the tree; its path is its parent's path plus its own id."""
+    check_party_org_writer(actor=actor, firm_id=firm.pk if firm is not None else None)
+    check_party_org_writer(actor=actor, org=parent)
     if parent is not None:
         _require_in_scope(actor, parent, _("The parent organisation is not in your area."))
         if community is None and unit_type != OrgUnitType.FIRM:
@@ -110,6 +113,8 @@ def party_org_move(*, actor=None, org: PartyOrganization, parent: PartyOrganizat
     """Hang ``org`` (and its whole subtree) under ``parent``: one UPDATE for the subtree."""
     org = PartyOrganization.objects.select_for_update().get(pk=org.pk)
     _require_in_scope(actor, org)
+    check_party_org_writer(actor=actor, org=org)
+    check_party_org_writer(actor=actor, org=parent)
     if parent is not None:
         _require_in_scope(actor, parent, _("The parent organisation is not in your area."))
         parent = PartyOrganization.objects.get(pk=parent.pk)
@@ -146,6 +151,7 @@ def party_org_update(*, actor=None, org: PartyOrganization, parent=..., **change
     """Correct an organisation's particulars; a new ``parent`` moves its subtree."""
     org = PartyOrganization.objects.select_for_update().get(pk=org.pk)
     _require_in_scope(actor, org)
+    check_party_org_writer(actor=actor, org=org)
     _apply_changes(org, changes, {
         "name", "kind", "unit_type", "community", "compound", "grid", "building", "firm",
         "unit_name", "secretary_name", "founded_on",
@@ -180,6 +186,7 @@ def party_member_create(
     public_commitment: str = "",
 ) -> PartyMember:
     _require_in_scope(actor, organization)
+    check_party_org_writer(actor=actor, org=organization)
     member = save_validated(
         PartyMember(
             organization=organization, name=name, phone=phone, role=role, joined_on=joined_on,
@@ -200,8 +207,10 @@ def party_member_update(*, actor=None, member: PartyMember, households=None,
                         **changes) -> PartyMember:
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
     _require_in_scope(actor, member)
+    check_party_org_writer(actor=actor, org=member.organization)
     if "organization" in changes:
         _require_in_scope(actor, changes["organization"])
+        check_party_org_writer(actor=actor, org=changes["organization"])
     _apply_changes(member, changes, {
         "organization", "name", "phone", "role", "joined_on", "is_central_household",
         "model_post", "shows_identity", "public_commitment",

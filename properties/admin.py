@@ -127,9 +127,9 @@ class FeeBillAdmin(ServiceAdmin, ScopedAdmin):
 
     def write(self, request, form, obj):
         if obj is None:
-            return services.fee_bill_create(**form.cleaned_data)
+            return services.fee_bill_create(**form.cleaned_data, actor=request.user)
         return services.fee_bill_update_waiver(
-            bill=obj, amount_waived=form.cleaned_data["amount_waived"]
+            bill=obj, amount_waived=form.cleaned_data["amount_waived"], actor=request.user
         )
 
 

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from communities.access.scoping import get_scoped_object_or_404, scope_queryset
+from communities.access.second_factor import SecondFactorPassed
 from communities.models import Compound, ManagementMode
 
 from . import fee_import_services, selectors, services
@@ -56,7 +57,7 @@ class SelectorViewSet(viewsets.GenericViewSet):
     """A viewset whose queryset is a scoped selector."""
 
     selector = None
-    permission_classes = [permissions.IsAuthenticated, RolePermissions]
+    permission_classes = [permissions.IsAuthenticated, SecondFactorPassed, RolePermissions]
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user)

@@ -17,13 +17,16 @@ VIEW_ALL = (
 # Officials and street staff read everything in their area.
 grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF], *VIEW_ALL)
 
-# Community staff keep the community's ledgers: contracts of their compounds, owners'
-# committees, fulfilment inspections, renovation, and (for community-led compounds)
-# the fees and the notice board.
+# Service contracts are started and ended by district officials (DESIGN §4; the service
+# checks the district: properties.ownership).
+grant([R.DISTRICT_OFFICIAL], "properties.add_servicecontract",
+      "properties.change_servicecontract")
+
+# Community staff keep the community's ledgers: owners' committees, fulfilment
+# inspections, renovation, and (for community-led compounds) the fees and the notice
+# board (properties.ownership).
 grant(
     [R.COMMUNITY_STAFF],
-    "properties.add_servicecontract",
-    "properties.change_servicecontract",
     "properties.add_ownerscommittee",
     "properties.change_ownerscommittee",
     "properties.add_inspection",

@@ -16,6 +16,7 @@ from communities.models import AuditAction, Compound, Household, ManagementMode
 from core.errors import ApplicationError, ConflictError
 from core.services import refuse_null_characters, save_validated
 
+from . import ownership
 from .attachments import checked_attachment
 from .models import (
     ContractStatus,
@@ -130,6 +131,7 @@ def contract_start(
 ) -> ServiceContract:
     """Start a contract: the compound's active contract (if any) ends the day before and is
     kept as history; the compound's management mode follows the new contract."""
+    ownership.check_contract_writer(actor=actor, compound_id=compound.pk)
     compound = _lock_compound(compound)
     current = (
         ServiceContract.objects.active().select_for_update().filter(compound=compound).first()
@@ -178,6 +180,8 @@ def _audit_contract_end(contract: ServiceContract, actor) -> None:
 def contract_end(*, contract: ServiceContract, end_date: datetime.date,
                  actor=None) -> ServiceContract:
     """End an active contract; with no contract following, the compound has no management."""
+    ownership.check_contract_writer(actor=actor, compound_id=contract.compound_id)
+    ownership.check_contract_end_date(actor=actor, end_date=end_date)
     compound = _lock_compound(contract.compound)
     contract = ServiceContract.objects.select_for_update().get(pk=contract.pk)
     check_contract_end(contract=contract, end_date=end_date)
@@ -275,7 +279,9 @@ def fee_bill_create(
     period_end: datetime.date,
     amount_due: Decimal,
     amount_waived: Decimal = Decimal("0"),
+    actor=None,
 ) -> FeeBill:
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=household.compound_id)
     bill = FeeBill(
         household=household, compound_id=household.compound_id, period_start=period_start,
         period_end=period_end, amount_due=amount_due, amount_waived=amount_waived,
@@ -303,7 +309,8 @@ def check_fee_bill_waiver(*, bill: FeeBill, amount_waived: Decimal) -> None:
 
 
 @transaction.atomic
-def fee_bill_update_waiver(*, bill: FeeBill, amount_waived: Decimal) -> FeeBill:
+def fee_bill_update_waiver(*, bill: FeeBill, amount_waived: Decimal, actor=None) -> FeeBill:
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=bill.compound_id)
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
     bill.amount_waived = amount_waived
     bill.full_clean()
@@ -355,6 +362,7 @@ def payment_record(
     actor=None,
 ) -> Payment:
     """Record money received. Refused if it takes the bill past due − waived."""
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=bill.compound_id)
     bill = FeeBill.objects.select_for_update().get(pk=bill.pk)
     check_payment(bill=bill, amount=amount)
     contract = active_contract(bill.compound_id)
@@ -382,6 +390,7 @@ def payment_record(
 @transaction.atomic
 def payment_void(*, payment: Payment, reason: str, actor) -> Payment:
     """Void a payment: the row stays, with who voided it, when and why."""
+    ownership.check_fee_ledger_owner(actor=actor, compound_id=payment.compound_id)
     reason = (reason or "").strip()
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     check_payment_void(payment=payment, reason=reason)

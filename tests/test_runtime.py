@@ -109,3 +109,42 @@ def test_suite_runs_on_postgresql(postgres):
     with postgres.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version_num')::int")
         assert cursor.fetchone()[0] >= 150000
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "k7#Qp2!vZr9@Lm4$Wx8^Tb6&Nc3*Hd5(Jf1)Gs0-Ry+Ue=Ia_Ob~Pe",
+    "DATABASE_URL": "postgres://u:p@db.example:5432/rp",
+    "REDIS_URL": "redis://cache:6379/1",
+    "CELERY_BROKER_URL": "redis://cache:6379/2",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+}
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
+                                     "DJANGO_ALLOWED_HOSTS"])
+def test_half_configured_production_refuses_to_start(missing):
+    """Issue 16 item 7: one clear line naming what is missing, no traceback."""
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = _manage("check", env_extra=env, env_drop=(missing,))
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and missing in lines[0], result.stderr
+
+
+def test_production_refuses_sqlite():
+    result = _manage("check", env_extra={**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/x.db"})
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "PostgreSQL" in lines[0], result.stderr
+
+
+def test_testserver_is_not_an_allowed_host_outside_tests():
+    code = "from django.conf import settings as s; print(','.join(s.ALLOWED_HOSTS))"
+    result = _manage("shell", "--no-imports", "-c", code, env_drop=SERVICE_VARS + (
+        "DJANGO_ALLOWED_HOSTS",))
+    assert result.returncode == 0, result.stderr
+    assert "testserver" not in result.stdout and "localhost" in result.stdout
+    result = _manage("shell", "--no-imports", "-c", code, env_extra=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "portal.example.gov.cn"

@@ -26,6 +26,9 @@ def test_deploy_check_is_clean_in_production():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="k7#Qp2!vZr9@Lm4$Wx8^Tb6&Nc3*Hd5(Jf1)Gs0-Ry+Ue=Ia_Ob~Pe",
         DJANGO_ALLOWED_HOSTS="portal.example.gov.cn",
+        DATABASE_URL="postgres://u:p@db.example:5432/rp",
+        REDIS_URL="redis://cache.example:6379/1",
+        CELERY_BROKER_URL="redis://cache.example:6379/2",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
@@ -99,8 +102,14 @@ def test_officials_must_pass_a_second_factor(client, world, settings):
     response = client.get("/staff/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
     assert client.get("/admin/").status_code == 302
-    assert client.get("/api/v1/compounds/").status_code == 302
+    assert client.get("/api/v1/compounds/").status_code == 403
 
+    setup = client.get("/accounts/otp/setup/?next=/staff/")
+    assert "data:image/svg+xml" not in setup.content.decode()  # first the enrolment code
+    from communities.access.enrolment import otp_enrolment_code_issue
+
+    _record, code = otp_enrolment_code_issue(actor=world.users["superuser"], user=official)
+    client.post("/accounts/otp/setup/", {"code": code, "next": "/staff/"})
     setup = client.get("/accounts/otp/setup/?next=/staff/")
     assert setup.status_code == 200 and "data:image/svg+xml" in setup.content.decode()
     device = TOTPDevice.objects.get(user=official)
@@ -143,4 +152,16 @@ def test_password_validators_refuse_weak_passwords(world):
 
     with pytest.raises(ValidationError):
         validate_password("12345678", world.users["community_staff"])
-    validate_password("hong-se-wu-ye-2026!", world.users["community_staff"])
+    validate_password("qing-shan-lv-shui-2026!", world.users["community_staff"])
+
+
+@pytest.mark.parametrize("password", ["hongse-demo-2026", "Hongse-Demo-2026", "红色物业2026abc!",
+                                      "hong-se-wu-ye-2026!", "RedProp#2026x"])
+def test_demo_password_and_portal_name_are_refused(world, settings, password):
+    """Issue 16 item 6."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    settings.DEMO_PASSWORD = "hongse-demo-2026"
+    with pytest.raises(ValidationError):
+        validate_password(password, world.users["community_staff"])

@@ -1,9 +1,12 @@
 """The admin side of scoping: every ModelAdmin of a scoped model derives from this."""
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.views.main import ORDER_VAR
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from communities.access.pii import reaches_pii
 from communities.access.scoping import is_in_scope, scope_queryset
 from communities.audit import record_pii_view, user_place
 from communities.selectors import can_view_pii
@@ -67,6 +70,7 @@ class ScopedAdmin(admin.ModelAdmin):
                                           form_url=form_url, obj=obj)
 
     def changelist_view(self, request, extra_context=None):
+        self._refuse_pii_ordering(request)
         response = super().changelist_view(request, extra_context)
         if getattr(response, "status_code", None) == 200 and self._shows_pii(request):
             changelist = (getattr(response, "context_data", None) or {}).get("cl")
@@ -96,12 +100,54 @@ class ScopedAdmin(admin.ModelAdmin):
             display = [f"{f}_masked" if f in self.pii_fields else f for f in display]
         return display
 
+    # PII: no lookup, ordering or search reaches a masked field (communities.access.pii).
+    # Filtering, ordering or searching by a hidden number would reveal it digit by digit.
     def get_search_fields(self, request):
         fields = list(super().get_search_fields(request))
-        if self.pii_fields and not can_view_pii(request.user):
-            # Searching by a hidden number would reveal it digit by digit.
-            fields = [f for f in fields if f.lstrip("^=@") not in self.pii_fields]
+        if not can_view_pii(request.user):
+            fields = [f for f in fields if not reaches_pii(self.model, f)]
         return fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if request is not None and not can_view_pii(request.user) and reaches_pii(
+            self.model, lookup
+        ):
+            return False  # the changelist answers 400 (DisallowedModelAdminLookup)
+        return super().lookup_allowed(lookup, value, request)
+
+    def _pii_columns(self, request) -> set[str]:
+        """The changelist columns (unmasked names) that show or sort by a PII field."""
+        columns = set()
+        for name in super().get_list_display(request):
+            target = name if isinstance(name, str) else getattr(name, "__name__", "")
+            order_field = getattr(getattr(self, target, None), "admin_order_field", None)
+            if reaches_pii(self.model, target) or (
+                isinstance(order_field, str) and reaches_pii(self.model, order_field)
+            ):
+                columns.add(target)
+        return columns
+
+    def get_sortable_by(self, request):
+        sortable = super().get_sortable_by(request)
+        if can_view_pii(request.user):
+            return sortable
+        refused = self._pii_columns(request)
+        return [name for name in self.get_list_display(request)
+                if name not in refused and not str(name).endswith("_masked")
+                and name in sortable]
+
+    def _refuse_pii_ordering(self, request) -> None:
+        ordering = request.GET.get(ORDER_VAR, "")
+        if not ordering or can_view_pii(request.user):
+            return
+        display = list(super().get_list_display(request))
+        refused = self._pii_columns(request)
+        for item in ordering.split("."):
+            index = item.lstrip("-")
+            if index.isdecimal() and int(index) < len(display):
+                name = display[int(index)]
+                if (name if isinstance(name, str) else name.__name__) in refused:
+                    raise DisallowedModelAdminLookup(_("Sorting by personal data is refused."))
 
 
 def masked(field_name: str, label):

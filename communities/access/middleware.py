@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from communities.access.scoping import scope_for_user
+from communities.access.second_factor import second_factor_missing
 
 LOGIN_AT = "_staff_login_at"
 LAST_SEEN = "_staff_last_seen"
@@ -41,21 +41,21 @@ class StaffSessionTimeoutMiddleware:
 
 
 class SecondFactorRequiredMiddleware:
-    """Officials whose role needs a second factor must pass TOTP before anything else."""
+    """Officials whose role needs a second factor must pass TOTP before anything else.
 
-    allowed_prefixes = ("/accounts/", "/static/", "/i18n/")
+    The API (``/api/v1/``) answers the same rule itself (``SecondFactorPassed``), with a JSON
+    403 instead of a redirect, after DRF has authenticated the request.
+    """
+
+    allowed_prefixes = ("/accounts/", "/static/", "/i18n/", "/api/v1/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and scope_for_user(user).role in settings.OTP_REQUIRED_ROLES
-            and not request.path.startswith(self.allowed_prefixes)
+            not request.path.startswith(self.allowed_prefixes)
+            and second_factor_missing(getattr(request, "user", None))
         ):
             return redirect(f"{reverse('otp-verify')}?next={request.path}")
         return self.get_response(request)

@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from communities.access.enrolment import otp_enrolment_code_redeem
+
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
@@ -48,11 +50,36 @@ def otp_verify(request):
                                                              "next": _safe_next(request)})
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Enrolment code from your administrator"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+ENROLMENT_SESSION_KEY = "_otp_enrolment_code_ok"
+
+
+def _enrolment(request):
+    """The first device needs an administrator's one-time enrolment code."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp_enrolment_code_redeem(user=request.user, code=form.cleaned_data["code"]):
+            request.session[ENROLMENT_SESSION_KEY] = request.user.pk
+            return redirect(f"/accounts/otp/setup/?next={_safe_next(request)}")
+        form.add_error("code", _("This enrolment code is wrong, used or expired."))
+    return render(request, "registration/otp_enrol.html",
+                  {"form": form, "next": _safe_next(request)},
+                  status=400 if form.errors else 200)
+
+
 @never_cache
 @login_required
 def otp_setup(request):
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect(f"/accounts/otp/?next={_safe_next(request)}")
+    if request.session.get(ENROLMENT_SESSION_KEY) != request.user.pk:
+        return _enrolment(request)
     device, _created = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "authenticator"}
     )
@@ -61,6 +88,7 @@ def otp_setup(request):
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             return redirect(_safe_next(request))
         form.add_error("token", _("The code is wrong or has expired."))

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
+from communities.access.second_factor import SecondFactorPassed
 from communities.dashboard import selectors as dashboard
 from communities.metrics.definitions import METRICS
 
@@ -104,7 +105,7 @@ class CanViewDashboard(permissions.BasePermission):
 class MetricSeriesViewSet(viewsets.ViewSet):
     """Numerator, denominator and value of one metric for one unit, per month."""
 
-    permission_classes = [permissions.IsAuthenticated, CanViewDashboard]
+    permission_classes = [permissions.IsAuthenticated, SecondFactorPassed, CanViewDashboard]
     filter_backends: list = []
     pagination_class = None
 

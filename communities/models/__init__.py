@@ -1,5 +1,6 @@
 """The models of the hierarchy app, by sub-domain; every name importable from here."""
 
+from .api_clients import ApiClient, OtpEnrolmentCode  # noqa: F401
 from .audit import (  # noqa: F401
     AuditAction,
     AuditEvent,

@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     RESIDENT_LEFT = "resident_left", _("Owner or resident left")
     CALENDAR_CHANGED = "calendar_changed", _("Official calendar changed")
     DEADLINES_RECOMPUTED = "deadlines_recomputed", _("Resolve deadlines recomputed")
+    API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    OTP_ENROLMENT_ISSUED = "otp_enrolment_issued", _("Second-factor enrolment code issued")
 
 
 class AuditEvent(models.Model):

@@ -8,6 +8,7 @@ from communities.access.scoping import scope_queryset
 from communities.models import Compound, Household
 
 from ..models import ServiceContract
+from ..ownership import fee_ledger_q
 from .cells import CellError
 
 
@@ -20,6 +21,9 @@ class Places:
         self.in_scope: dict[str, list[int]] = {}
         for pk, name in scope_queryset(Compound.objects.all(), user).values_list("pk", "name"):
             self.in_scope.setdefault(name, []).append(pk)
+        # …of which those whose fee ledger the user keeps (properties.ownership).
+        self.owned = set(scope_queryset(Compound.objects.filter(fee_ledger_q(user)), user)
+                         .values_list("pk", flat=True)) if user is not None else None
         self._outside: dict[str, bool] = {}
         self._households: dict[int, dict[str, int]] = {}
         self.firm_of: dict[int, int | None] = {}
@@ -41,6 +45,11 @@ class Places:
             raise CellError(
                 _("More than one compound in your area is called %(name)s; import them "
                   "separately from the admin.") % {"name": name}
+            )
+        if self.owned is not None and ids[0] not in self.owned:
+            raise CellError(
+                _("The fees of %(name)s are kept by its property firm (or, for a "
+                  "community-led compound, by its community).") % {"name": name}
             )
         self.seen_compounds.add(ids[0])
         return ids[0]

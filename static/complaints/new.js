@@ -10,10 +10,11 @@
     while (list.firstChild) { list.removeChild(list.firstChild); }
     results.forEach(function (item) {
       var li = document.createElement("li");
-      li.textContent = item.received + " · " + item.status + " ";
-      var small = document.createElement("small");
-      small.textContent = item.excerpt;
-      li.appendChild(small);
+      var tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = item.category;
+      li.appendChild(tag);
+      li.appendChild(document.createTextNode(" " + item.received + " · " + item.status));
       list.appendChild(li);
     });
     box.hidden = results.length === 0;

@@ -54,8 +54,14 @@ def test_directory_search_by_name_or_pinyin_initials(client, world):
 
 @pytest.mark.parametrize("bad", ["x" * 500, "%", "' OR 1=1 --", "\x00", "abc\u202e"])
 def test_directory_bad_input_is_harmless(client, world, bad):
-    response = client.get(reverse("compound-directory"), {"q": bad, "district": "abc"})
+    response = client.get(reverse("compound-directory"), {"q": bad})
+    # A NUL character is refused before the page (issue 16); anything else is searched.
+    assert response.status_code == (400 if "\x00" in bad else 200)
+    response = client.get(reverse("compound-directory"), {"q": "林园", "district": "abc"})
     assert response.status_code == 200
+    # A district id that looks like a number but is not one is a clear 400 (issue 16).
+    response = client.get(reverse("compound-directory"), {"q": "林园", "district": "-3"})
+    assert response.status_code == 400 and "整数" in response.content.decode()
 
 
 def test_staff_home_needs_login(client, world):

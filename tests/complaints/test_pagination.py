@@ -113,7 +113,7 @@ def test_workbench_links_keep_the_filters(client, cw):
 
 @pytest.mark.parametrize(("cursor", "warned"), [
     ("after=garbage", True), ("before=1.2.3", True), ("after=" + "9" * 18 + ".1", True),
-    ("after=1." + "9" * 19, True), ("after=%00", True), ("after=١٢.٣", True),
+    ("after=1." + "9" * 19, True), ("after=١٢.٣", True),  # NUL: a 400 (issue 16)
     ("after=1.1&before=x", True), ("before=", False),
     ("before=9000000000000000.1", False),  # newer than everything: the first page
     ("after=9000000000000000.1", False),  # older than a date in 2255: the first rows

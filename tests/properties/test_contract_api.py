@@ -38,7 +38,7 @@ def _start_body(fw, **overrides):
 def test_start_through_the_api_ends_the_old_contract_and_sets_the_mode(client, fw):
     DirtyCompoundMonth.objects.all().delete()
     compound = fw.compounds["A1a-c-p"]
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     response = client.post(URL, _start_body(fw), content_type="application/json")
     assert response.status_code == 201, response.content
     data = response.json()
@@ -56,7 +56,7 @@ def test_start_through_the_api_ends_the_old_contract_and_sets_the_mode(client, f
 def test_end_through_the_api_leaves_no_management(client, fw):
     DirtyCompoundMonth.objects.all().delete()
     contract = fw.contracts["A1a-c-p"]
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     response = client.post(f"{URL}{contract.pk}/end/", {"end_date": "2026-10-31"},
                            content_type="application/json")
     assert response.status_code == 200, response.content
@@ -75,7 +75,7 @@ def test_end_through_the_api_leaves_no_management(client, fw):
 
 
 def test_a_second_active_contract_is_refused(client, fw):
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     before = _state()
     # Starting on or before the active contract's start would leave two at once.
     response = client.post(URL, _start_body(fw, start_date="2026-01-01"),
@@ -88,7 +88,7 @@ def test_a_second_active_contract_is_refused(client, fw):
 
 
 def test_out_of_scope_is_not_found_or_refused(client, fw):
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     before = _state()
     other = fw.contracts["B1a-c-p"]
     response = client.post(f"{URL}{other.pk}/end/", {"end_date": "2026-10-31"},
@@ -111,8 +111,8 @@ def test_out_of_scope_is_not_found_or_refused(client, fw):
     assert _state() == before
 
 
-@pytest.mark.parametrize("role", ["firm_staff", "street_staff", "city_official", "grid_worker",
-                                  "nobody"])
+@pytest.mark.parametrize("role", ["community_staff", "firm_staff", "street_staff",
+                                  "city_official", "grid_worker", "nobody"])
 def test_roles_without_the_permission_get_403(client, fw, role):
     client.force_login(fw.users[role])
     before = _state()
@@ -137,7 +137,7 @@ def test_roles_without_the_permission_get_403(client, fw, role):
     ({"firm": None}, "firm"),
 ])
 def test_bad_start_input_gives_field_errors(client, fw, body, field):
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     before = _state()
     response = client.post(URL, _start_body(fw, **body), content_type="application/json")
     assert response.status_code == 400, response.content
@@ -150,7 +150,7 @@ def test_bad_start_input_gives_field_errors(client, fw, body, field):
 
 @pytest.mark.parametrize("end_date", ["2025-12-31", "2026-13-01", "", None])
 def test_bad_end_date_gives_a_field_error(client, fw, end_date):
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     contract = fw.contracts["A1a-c-p"]
     before = _state()
     response = client.post(f"{URL}{contract.pk}/end/", {"end_date": end_date},
@@ -163,7 +163,7 @@ def test_bad_end_date_gives_a_field_error(client, fw, end_date):
 
 
 def test_community_led_start_without_a_firm(client, fw):
-    client.force_login(fw.users["community_staff"])
+    client.force_login(fw.users["district_official"])
     body = _start_body(fw, firm=None, mode="community_led", fee_standard="0.30")
     response = client.post(URL, body, content_type="application/json")
     assert response.status_code == 201, response.content

@@ -178,7 +178,7 @@ def test_admin_ends_a_contract_by_setting_its_end_date(client, fw):
 def test_starting_and_ending_contracts_is_audited(fw):
     """Who changed a compound's management, when, and to what: in the audit trail, with
     the compound's place (so a district official sees it)."""
-    compound, actor = fw.compounds["A1a-c-p"], fw.users["community_staff"]
+    compound, actor = fw.compounds["A1a-c-p"], fw.users["district_official"]
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     new = services.contract_start(
         compound=compound, firm=fw.firms["乙"], mode="co_building", start_date=D(2026, 6, 1),

@@ -107,7 +107,7 @@ def test_each_kind_of_bad_bill_row_is_explained(fw, cells, expected):
     row = ["A1a-c-p", "1号楼", "", "101", "2026-04-01", "2026-04-30", "40", "0"]
     for index, value in cells.items():
         row[index] = value
-    record = run("bills", csv_file([row], header=BILL_HEADER), fw.users["community_staff"])
+    record = run("bills", csv_file([row], header=BILL_HEADER), fw.users["firm_staff"])
     assert record.outcome == "refused"
     assert record.errors[0]["row"] == 2
     assert expected in record.errors[0]["message"]
