@@ -14,7 +14,13 @@ from party_orgs.models import OrgKind, OrgUnitType, PartyMember
 from properties import services
 from properties.models import ContractStatus, FeeBill, Payment, ServiceContract
 from tests.factories import staff_user
-from tests.properties.conftest import BILL_HEADER, csv_file, fw, paid_at  # noqa: F401
+from tests.properties.conftest import (  # noqa: F401
+    BILL_HEADER,
+    csv_file,
+    fw,
+    import_file,
+    paid_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +96,11 @@ def test_the_admin_refuses_community_staff_on_a_firms_payments(client, fw, bill)
 
 def test_imports_refuse_rows_of_a_compound_the_user_does_not_keep(fw):  # noqa: F811
     rows = [["A1a-c-p", "1号楼", "", "101", "2026-05-01", "2026-05-31", "40", "0"]]
-    record = services.fee_import_file(kind="bills", upload=csv_file(rows, header=BILL_HEADER),
-                                      file_name="fees.csv", actor=fw.users["community_staff"])
+    record = import_file("bills", csv_file(rows, header=BILL_HEADER), fw.users["community_staff"])
     assert record.outcome == "refused"
     assert "物业" in record.errors[0]["message"]
     assert not FeeBill.objects.exists()
-    record = services.fee_import_file(kind="bills", upload=csv_file(rows, header=BILL_HEADER),
-                                      file_name="fees.csv", actor=fw.users["firm_staff"])
+    record = import_file("bills", csv_file(rows, header=BILL_HEADER), fw.users["firm_staff"])
     assert record.outcome != "refused" and FeeBill.objects.count() == 1
 
 
@@ -142,10 +146,10 @@ def firm_branch(fw):  # noqa: F811
 
 def test_a_firms_party_branch_is_written_by_its_district(client, fw, firm_branch):  # noqa: F811
     with pytest.raises(ApplicationError):
-        party_services.party_member_create(user=fw.users["community_staff"],
+        party_services.party_member_create(actor=fw.users["community_staff"],
                                            organization=firm_branch, name="李四",
                                            phone="13900001111")
-    party_services.party_member_create(user=fw.users["district_official"],
+    party_services.party_member_create(actor=fw.users["district_official"],
                                        organization=firm_branch, name="李四",
                                        phone="13900001111")
     member = PartyMember.objects.get()
