@@ -8,7 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from communities.access.middleware import LAST_SEEN, LOGIN_AT
 from tests.factories import PASSWORD
@@ -87,9 +91,6 @@ def test_absolute_session_lifetime(client, world, settings):
 
 
 def test_officials_must_pass_a_second_factor(client, world, settings):
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     settings.OTP_REQUIRED_ROLES = ["city_official", "district_official"]
     official = world.users["district_official"]
     client.force_login(official)
@@ -135,9 +136,6 @@ def test_login_guessing_is_throttled(client, world):
 
 
 def test_password_validators_refuse_weak_passwords(world):
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         validate_password("12345678", world.users["community_staff"])
     validate_password("hong-se-wu-ye-2026!", world.users["community_staff"])

@@ -6,11 +6,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from communities.models import Compound, ManagementMode
+from communities.models import Compound, ManagementMode, StaffRole
 from core.errors import ApplicationError
 from core.timeutils import months_ended
 from party_orgs import selectors, services
-from party_orgs.models import ActionStatus, MeetingKind
+from party_orgs.models import ActionStatus, JointMeeting, MeetingKind
+from tests.factories import staff_user
 from tests.party_orgs.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +67,6 @@ def test_non_co_building_compounds_are_not_flagged_and_scope_applies(world, co_b
     assert selectors.three_party_meeting_gaps(user=world.users["street_staff"], year=2025,
                                               now=local(2025, 2, 1))
     # Another street's official does not see this compound's gap.
-    from communities.models import StaffRole
-    from tests.factories import staff_user
-
     other = staff_user("street_a2a", StaffRole.STREET_STAFF, world.streets["A2a"])
     assert selectors.three_party_meeting_gaps(user=other, year=2025, now=local(2025, 2, 1)) == []
 
@@ -115,7 +113,6 @@ def test_meeting_rules(world, co_building):
     with pytest.raises(ApplicationError):  # a decision due before the meeting
         _meeting(world, co_building, local(2025, 1, 10, 9), items=[
             {"description": "x", "owner": "y", "due_date": date(2025, 1, 9)}])
-    from party_orgs.models import JointMeeting
 
     assert not JointMeeting.objects.exists()
 
@@ -136,7 +133,6 @@ def test_meetings_page_shows_flags_and_records_a_meeting(client, world, co_build
     }
     response = client.post(reverse("party-meeting-new"), data)
     assert response.status_code == 302
-    from party_orgs.models import JointMeeting
 
     meeting = JointMeeting.objects.get()
     assert meeting.held_at == local(2025, 1, 31, 23, 30)
