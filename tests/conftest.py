@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.db.models.signals import post_migrate
 
+from communities.official_calendar import calendar_seed_from_package, forget_cached_calendar
 from config.celery import app
 from tests.factories import HierarchyFactory
 
@@ -196,10 +198,6 @@ def _official_calendar_survives_flushes():
     """A test that flushes the database (``transactional_db``, the live server) would
     leave the official calendar empty for the tests after it: its flush ends with
     ``post_migrate``, which puts the migration's seed back."""
-    from django.db.models.signals import post_migrate
-
-    from communities.official_calendar import calendar_seed_from_package
-
     def reseed(sender, **kwargs):
         if sender.name == "communities":
             calendar_seed_from_package()
@@ -213,8 +211,6 @@ def _official_calendar_survives_flushes():
 def _official_calendar():
     """Each test reads the official calendar afresh: a rolled-back import must not stay
     in the cache."""
-    from communities.official_calendar import forget_cached_calendar
-
     forget_cached_calendar()
     yield
     forget_cached_calendar()

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,8 +97,6 @@ def test_production_requires_a_secret_key():
 
 @pytest.mark.django_db
 def test_cache_round_trip_on_redis(redis_cache):
-    from django.core.cache.backends.redis import RedisCache
-
     cache = redis_cache
     assert isinstance(cache, RedisCache)
     cache.set("redprop-test-key", {"社区": 1}, 30)

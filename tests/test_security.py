@@ -8,8 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from communities.access.enrolment import otp_enrolment_code_issue
 from communities.access.middleware import LAST_SEEN, LOGIN_AT
 from tests.factories import PASSWORD
 
@@ -93,9 +98,6 @@ def test_absolute_session_lifetime(client, world, settings):
 
 
 def test_officials_must_pass_a_second_factor(client, world, settings):
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     settings.OTP_REQUIRED_ROLES = ["city_official", "district_official"]
     official = world.users["district_official"]
     client.force_login(official)
@@ -106,8 +108,6 @@ def test_officials_must_pass_a_second_factor(client, world, settings):
 
     setup = client.get("/accounts/otp/setup/?next=/staff/")
     assert "data:image/svg+xml" not in setup.content.decode()  # first the enrolment code
-    from communities.access.enrolment import otp_enrolment_code_issue
-
     _record, code = otp_enrolment_code_issue(actor=world.users["superuser"], user=official)
     client.post("/accounts/otp/setup/", {"code": code, "next": "/staff/"})
     setup = client.get("/accounts/otp/setup/?next=/staff/")
@@ -147,9 +147,6 @@ def test_login_guessing_is_throttled(client, world):
 
 
 def test_password_validators_refuse_weak_passwords(world):
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         validate_password("12345678", world.users["community_staff"])
     validate_password("qing-shan-lv-shui-2026!", world.users["community_staff"])
@@ -159,9 +156,6 @@ def test_password_validators_refuse_weak_passwords(world):
                                       "hong-se-wu-ye-2026!", "RedProp#2026x"])
 def test_demo_password_and_portal_name_are_refused(world, settings, password):
     """Issue 16 item 6."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     settings.DEMO_PASSWORD = "hongse-demo-2026"
     with pytest.raises(ValidationError):
         validate_password(password, world.users["community_staff"])

@@ -1,17 +1,16 @@
 """A resident finds a compound on a phone; a staff member logs in and opens the admin."""
 
+from decimal import Decimal
+
 import pytest
 
+from communities import services
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_resident_finds_compound_by_pinyin_on_a_phone(live_server, world, phone_page):
-    from decimal import Decimal
-
-    from communities import services
-
     services.compound_create(
         community=world.communities["A1a-c"], name="林园小区", declared_households=10,
         floor_area=Decimal("100"),

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from communities.models import Compound
+
 pytestmark = pytest.mark.django_db
 
 CHANGELIST_EXPECTED = {
@@ -68,8 +70,6 @@ def test_foreign_key_choices_are_scoped(client, world):
 
 
 def test_posting_an_out_of_scope_parent_is_refused(client, world):
-    from communities.models import Compound
-
     client.force_login(world.users["community_staff"])
     response = client.post(
         reverse("admin:communities_compound_add"),

@@ -1,8 +1,12 @@
 """The hierarchy API: scoped lists, 404 outside scope, structured errors, masked phones."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from communities import services
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +72,6 @@ def test_household_phones_masked_without_pii(api, world):
 
 
 def test_household_list_query_count_is_flat(api, world):
-    from decimal import Decimal
-
-    from communities import services
-
     api.force_login(world.users["superuser"])
     with CaptureQueriesContext(connection) as small:
         api.get("/api/v1/households/")

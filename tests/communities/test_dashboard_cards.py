@@ -2,6 +2,8 @@
 marks, red/amber/green ratings (thresholds from settings), "no data", the last complete
 month shown by default and "computed at" (the running month: test_dashboard_partial_month)."""
 
+import re
+
 import pytest
 
 from tests.communities.dashboard_data import last_month, months_ago, row, save, shown_month
@@ -140,7 +142,6 @@ def test_page_has_no_inline_script_and_is_not_cached(client, street_numbers):
     response = client.get("/dashboard/")
     html = response.content.decode()
     assert "no-store" in response["Cache-Control"]
-    import re
 
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert " style=" not in html and "onclick" not in html

@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from communities.models import StaffRole
 from complaints import services as complaint_services
 from complaints.models import Category
 from properties import services as property_services
 from properties.credit_code import check_character
 from properties.models import DisclosureItem, PropertyFirm
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +73,6 @@ def test_renovation_count_on_the_district_dashboard(client, compound_records):
 
 
 def test_another_districts_official_does_not_see_the_panels(client, compound_records):
-    from communities.models import StaffRole
-    from tests.factories import staff_user
-
     world, old = compound_records
     client.force_login(staff_user("district_b1", StaffRole.DISTRICT_OFFICIAL,
                                   world.districts["B1"]))

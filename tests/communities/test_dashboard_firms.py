@@ -16,7 +16,7 @@ from communities.dashboard import comparisons
 from communities.metrics import families as metric_families
 from communities.metrics import writer as snapshots
 from communities.metrics.definitions import METRICS
-from communities.models import StaffRole
+from communities.models import Compound, StaffRole
 from properties.models import PropertyFirm
 from tests.communities.dashboard_data import row, save, shown_month
 from tests.factories import staff_user
@@ -123,16 +123,12 @@ def engine(monkeypatch):
     state = {}
 
     def compute(period, as_of, compound_ids):
-        from communities.models import Compound
-
         ids = compound_ids or Compound.objects.values_list("pk", flat=True)
         figures = state["figures"]
         return {(pk, code): figures.get(pk, (Decimal(1), Decimal(1)))
                 for pk in ids for code in METRICS}
 
     def context(period, compound_ids):
-        from communities.models import Compound
-
         ids = compound_ids or Compound.objects.values_list("pk", flat=True)
         return {pk: ("market", state["firm_of"].get(pk)) for pk in ids}
 

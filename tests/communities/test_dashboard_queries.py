@@ -12,7 +12,7 @@ from communities.dashboard import comparisons
 from communities.metrics import families as metric_families
 from communities.metrics import writer as snapshots
 from communities.metrics.definitions import METRICS
-from communities.models import VulnerableGroup
+from communities.models import Compound, VulnerableGroup
 from tests.communities.dashboard_data import last_month, months_ago, shown_month
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +25,10 @@ def engine(monkeypatch):
     compounds move from no property management to community-led this month."""
 
     def compute(period, as_of, compound_ids):
-        from communities.models import Compound
-
         ids = compound_ids or Compound.objects.values_list("pk", flat=True)
         return {(pk, code): (Decimal(pk), Decimal(3 * pk)) for pk in ids for code in METRICS}
 
     def context(period, compound_ids):
-        from communities.models import Compound
-
         ids = compound_ids or Compound.objects.values_list("pk", flat=True)
         return {pk: ("community_led" if pk % 2 and period == shown_month() else "none", None)
                 for pk in ids}

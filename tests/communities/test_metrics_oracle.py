@@ -14,7 +14,7 @@ import pytest
 
 from communities import services as hierarchy
 from communities.metrics import writer as snapshots
-from communities.models import MetricSnapshot
+from communities.models import DirtyCompoundMonth, MetricSnapshot
 from complaints import services as complaint_services
 from complaints.models import Category, Complaint, RejectionKind, Satisfaction, Status
 from properties import services as property_services
@@ -241,8 +241,6 @@ def test_disclosure_and_fulfilment(oracle):
 
 def test_incremental_refresh_after_service_changes_equals_full(oracle):
     """Each service marked what it changed; refreshing only that equals a full run."""
-    from communities.models import DirtyCompoundMonth
-
     DirtyCompoundMonth.objects.all().delete()
     bill = FeeBill.objects.get(household=oracle.households["A1a-c-p-b2-1"], period_start=M)
     property_services.payment_record(bill=bill, amount=Decimal("25"), paid_at=at(9, 29),

@@ -1,6 +1,7 @@
 """Public pages, the staff workbench and exports."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communities import services
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +43,6 @@ def test_directory_drills_down_to_compounds(client, world):
 
 
 def test_directory_search_by_name_or_pinyin_initials(client, world):
-    from decimal import Decimal
-
     services.compound_create(
         community=world.communities["A1a-c"], name="林园小区", declared_households=10,
         floor_area=Decimal("100"),
@@ -83,8 +83,6 @@ def test_staff_home_lists_only_scope(client, world):
 
 
 def test_staff_home_query_count_is_flat(client, world):
-    from decimal import Decimal
-
     client.force_login(world.users["superuser"])
     client.get(reverse("staff-home"))  # the official calendar is read once, then cached
     with CaptureQueriesContext(connection) as small:
@@ -135,8 +133,6 @@ def test_export_refused_for_anonymous(client, world):
 
 
 def test_login_page_and_login(client, world):
-    from tests.factories import PASSWORD
-
     response = client.get(reverse("login"))
     assert "登录" in response.content.decode()
     response = client.post(reverse("login"), {"username": "community_a1a", "password": PASSWORD})

@@ -2,7 +2,7 @@
 afternoon (12:00–23:59:59) local time; a half-day without a visit, once it is over, is
 flagged and counted."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -51,8 +51,6 @@ def test_half_day_of_a_visit_is_local_time(at, expected):
 
 
 def test_the_same_instants_in_utc(resident):
-    from datetime import UTC
-
     # 03:59:59 UTC = 11:59:59 Shanghai (morning); 04:00:00 UTC = 12:00 (afternoon);
     # 15:59:59 UTC = 23:59:59 (afternoon); 16:00:00 UTC = 00:00 the next day (morning).
     assert services.local_half_day(datetime(2025, 3, 10, 3, 59, 59, tzinfo=UTC)) == (

@@ -1,6 +1,7 @@
 """The scoping function decides, for each role, exactly which nodes a user sees."""
 
 import pytest
+from django.http import Http404
 
 from communities.access.scoping import get_scoped_object_or_404, scope_for_user, scope_queryset
 from communities.models import (
@@ -13,6 +14,7 @@ from communities.models import (
     Household,
     Street,
 )
+from communities.services import staff_assignment_end
 from tests.factories import names
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +81,6 @@ def test_grid_worker_sees_compound_once_even_with_two_buildings_in_grid(world):
 
 
 def test_scope_of_ended_assignment_is_nothing(world):
-    from communities.services import staff_assignment_end
-
     user = world.users["street_staff"]
     staff_assignment_end(assignment=user.staff_assignments.get())
     user.refresh_from_db()
@@ -89,8 +89,6 @@ def test_scope_of_ended_assignment_is_nothing(world):
 
 
 def test_access_helper_gives_404_outside_scope(world):
-    from django.http import Http404
-
     user = world.users["community_staff"]
     own = world.compounds["A1a-c-p"]
     assert get_scoped_object_or_404(Compound.objects.all(), user, pk=own.pk) == own

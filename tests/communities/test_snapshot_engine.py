@@ -8,6 +8,8 @@ import pytest
 from communities.metrics import families as metric_families
 from communities.metrics import writer as snapshots
 from communities.models import DirtyCompoundMonth, MetricSnapshot
+from communities.tasks import recompute_family
+from core.bulk import pg_text
 
 pytestmark = pytest.mark.django_db
 MONTH = datetime.date(2026, 10, 1)
@@ -103,8 +105,6 @@ def test_recent_months_end_with_the_current_month():
 
 
 def test_family_task_recomputes_only_its_family(world, fake_family, monkeypatch):
-    from communities.tasks import recompute_family
-
     other = metric_families.MetricFamily.per_month(
         "other", ("disclosure_rate",), lambda period, as_of, ids: {}
     )
@@ -188,8 +188,6 @@ def test_compound_changing_mode_moves_between_mode_rows(world, fake_family, monk
 
 
 def test_copy_text_escapes_what_copy_would_misread():
-    from core.bulk import pg_text
-
     assert pg_text("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re"
     assert pg_text(None) == "\\N" and pg_text(True) == "t" and pg_text(False) == "f"
     assert pg_text(Decimal("0.0000")) == "0.0000"

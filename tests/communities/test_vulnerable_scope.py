@@ -10,7 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communities import services
-from communities.models import StaffRole, VulnerableGroup
+from communities.access.scoping import scope_queryset
+from communities.models import StaffRole, VulnerableGroup, VulnerableResident
+from communities.selectors import display_vulnerable
 from core.timeutils import local_zone
 from tests.factories import staff_user
 
@@ -117,16 +119,11 @@ def test_another_grid_of_the_same_community_does_not_see_them(client, world, res
 
 def test_officials_are_blind_even_with_the_view_permission(world, resident):
     """Scope, not only permissions: the model has no lookup above the community."""
-    from communities.access.scoping import scope_queryset
-    from communities.models import VulnerableResident
-
     for role in ("city_official", "district_official", "street_staff"):
         assert not scope_queryset(VulnerableResident.objects.all(), world.users[role]).exists()
 
 
 def test_masked_for_users_without_the_pii_permission(world, resident, settings):
-    from communities.selectors import display_vulnerable
-
     class NoPii:
         def has_perm(self, perm):
             return False

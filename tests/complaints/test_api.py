@@ -2,6 +2,9 @@
 stale version, and a valid OpenAPI schema without warnings for our views."""
 
 import pytest
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
 
 from complaints.models import Complaint, Status
 
@@ -81,10 +84,6 @@ def test_api_masks_phone_without_pii_and_filters(client, cw):
 
 
 def test_schema_is_valid_and_has_no_warnings_for_complaints(client, cw, capsys):
-    from drf_spectacular.drainage import GENERATOR_STATS
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.validation import validate_schema
-
     GENERATOR_STATS.reset()
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)

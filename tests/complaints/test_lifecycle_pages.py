@@ -3,10 +3,12 @@ staff accept and dispatch, the firm works and resolves, the resident answers the
 follow-up questions; and the reopen path with a staff follow-up call (回访)."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from communities import services as community_services
 from complaints.models import Complaint, ComplaintPhoto, EventKind, Satisfaction, Status
 
 from .conftest import PHONE, image_file
@@ -37,10 +39,6 @@ def _act(client, complaint, action, **data):
 
 
 def test_resident_finds_compound_by_pinyin_and_district(client, cw):
-    from decimal import Decimal
-
-    from communities import services as community_services
-
     linyuan = community_services.compound_create(
         community=cw.communities["A1a-c"], name="林园小区", declared_households=10,
         floor_area=Decimal("100"),

@@ -13,6 +13,7 @@ from complaints import outbox
 from complaints.models import OutboxKind
 from complaints.notifications import NotificationError, SmsGatewayNotifier
 from complaints.tasks import deliver_outbox_message
+from config.celery import app
 
 from .conftest import PHONE, advance, make_complaint
 
@@ -81,8 +82,6 @@ def test_gateway_failure_raises_for_retry(gateway):
 @pytest.fixture
 def worker_like_retries():
     """As on a worker: a failure schedules a retry instead of propagating at once."""
-    from config.celery import app
-
     saved = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False
     yield

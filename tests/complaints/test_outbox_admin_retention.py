@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -62,8 +63,6 @@ def test_retention_follows_the_setting_and_batches(rows, settings):
 
 
 def test_retention_refuses_a_nonsense_setting(rows, settings):
-    from django.core.exceptions import ImproperlyConfigured
-
     settings.OUTBOX_RETENTION_DAYS = 0
     with pytest.raises(ImproperlyConfigured):
         outbox.purge_sent()

@@ -2,6 +2,8 @@
 Chinese message and changes nothing; roles may only do their part; two people acting
 at once — one wins, the other is told to reload."""
 
+import datetime
+
 import pytest
 
 from complaints import services
@@ -179,8 +181,6 @@ def test_illegal_transition_through_the_workbench_is_refused_in_chinese(client, 
 
 
 def test_resident_feedback_only_within_seven_days(cw):
-    import datetime
-
     complaint = advance(cw, make_complaint(cw), "resolved")
     Complaint.objects.filter(pk=complaint.pk).update(
         resolved_at=complaint.resolved_at - datetime.timedelta(days=8)

@@ -5,6 +5,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from communities.models import Community, Compound, Grid, ManagementMode
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,8 +27,6 @@ def test_seed_demo_is_idempotent():
 
 
 def test_seed_demo_has_the_article_places():
-    from communities.models import Community, Compound, Grid, ManagementMode
-
     call_command("seed_demo", stdout=io.StringIO())
     chuankou = Community.objects.get(name="川口社区")
     assert chuankou.street.name == "红旗街街道" and chuankou.street.district.name == "王益区"

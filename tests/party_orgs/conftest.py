@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 import pytest
+from django.utils import timezone
 
 from core.timeutils import local_zone
 from party_orgs import services
@@ -12,6 +13,19 @@ from party_orgs.models import OrgKind, OrgUnitType
 def local(year, month, day, hour=0, minute=0, second=0):
     return datetime.combine(date(year, month, day), time(hour, minute, second),
                             tzinfo=local_zone())
+
+
+@pytest.fixture
+def pin_now(monkeypatch):
+    """``pin_now(moment)``: the portal's clock (``django.utils.timezone.now``) reads
+    ``moment`` from then on, and runs on from there, so a test does not depend on today."""
+
+    def pin(moment):
+        real_now = timezone.now
+        offset = moment - real_now()
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
+
+    return pin
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 Only the role of the step, over the point's area, can act; every decision is recorded."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communities.models import StaffRole
@@ -213,7 +214,6 @@ def test_assessment_only_for_approved_points_once_a_year(world, point):
         services.demonstration_assessment_record(actor=world.users["district_official"],
                                                  point=point, year=2026, scores=scores,
                                                  evidence=evidence)
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         services.demonstration_assessment_record(

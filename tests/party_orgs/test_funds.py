@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from communities.models import StaffRole
 from core.errors import ApplicationError
 from party_orgs import services
 from party_orgs.models import FundKind, FundSpending
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +44,6 @@ def test_spending_outside_the_year_or_scope_is_refused(world, allocation):
     with pytest.raises(ApplicationError):
         services.fund_spend(actor=world.users["community_staff"], allocation=allocation,
                             amount=Decimal("1"), spent_on=date(2025, 12, 31), purpose="x")
-    from communities.models import StaffRole
-    from tests.factories import staff_user
 
     other = staff_user("community_b", StaffRole.COMMUNITY_STAFF, world.communities["B1a-c"])
     with pytest.raises(ApplicationError):

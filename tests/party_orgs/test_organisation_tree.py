@@ -3,10 +3,12 @@ members and central households, and the counts for the dashboard."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.errors import ApplicationError
 from party_orgs import selectors, services
 from party_orgs.models import MemberRole, OrgKind, OrgUnitType, PartyOrganization
+from properties.models import PropertyFirm, RedPropertyStanding
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +72,6 @@ def test_central_household_looks_after_own_community_households(world, tree):
 
 
 def test_four_level_counts_and_firm_coverage(world, tree):
-    from properties.models import PropertyFirm, RedPropertyStanding
-
     services.party_member_create(organization=tree["branch"], name="书记",
                                  role=MemberRole.SECRETARY)
     services.party_member_create(organization=tree["group"], name="组长",
@@ -116,8 +116,6 @@ def test_organisations_are_scoped(client, world, tree, role, expected):
 
 
 def test_admin_moves_a_subtree_and_refuses_a_foreign_household(client, world, tree):
-    from django.urls import reverse
-
     committee, branch, group = tree["committee"], tree["branch"], tree["group"]
     other = services.party_org_create(name="第二党总支", kind=OrgKind.GENERAL_BRANCH,
                                        unit_type=OrgUnitType.COMMUNITY, parent=committee)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from party_orgs import services
-from party_orgs.models import FundKind, MeetingKind
+from party_orgs.models import DemonstrationPoint, FundKind, JointMeeting, MeetingKind
 from tests.party_orgs.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +98,6 @@ def test_every_ledger_exports_with_chinese_headers(client, world, ledgers, slug)
 
 
 def test_point_detail_of_another_area_is_404(client, world, ledgers):
-    from party_orgs.models import DemonstrationPoint
-
     foreign = DemonstrationPoint.objects.get(name="B1a-c示范点")
     client.force_login(world.users["community_staff"])
     assert client.get(reverse("party-point-detail", args=[foreign.pk])).status_code == 404
@@ -130,7 +128,6 @@ def test_apply_page_submits_to_the_street(client, world, committees):
         "organization": committees["B1a-c"].pk, "name": "越界", "year": 2026, "goals": "x",
     })
     assert response.status_code == 200
-    from party_orgs.models import DemonstrationPoint
 
     assert not DemonstrationPoint.objects.filter(name="越界").exists()
 
@@ -142,7 +139,6 @@ def test_admin_changelists_are_scoped(client, world, ledgers):
     assert [m.title for m in response.context["cl"].result_list] == ["A1a-c会议"]
     response = client.get(reverse("admin:party_orgs_demonstrationpoint_changelist"))
     assert [p.name for p in response.context["cl"].result_list] == ["A1a-c示范点"]
-    from party_orgs.models import JointMeeting
 
     foreign = JointMeeting.objects.get(title="B1a-c会议")
     assert client.get(reverse("admin:party_orgs_jointmeeting_change",

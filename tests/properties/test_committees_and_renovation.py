@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from communities.models import Compound
 from properties import services
 from properties.models import OwnersCommittee, RenovationProject
+from properties.tasks import refresh_owners_organisations
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -94,8 +95,6 @@ def test_negative_budget_refused(fw):
 
 
 def test_refresh_task_runs_the_service(fw):
-    from properties.tasks import refresh_owners_organisations
-
     compound = fw.compounds["A1a-c-p"]
     services.owners_committee_create(
         compound=compound, kind="owners_committee", term_start=D(2020, 1, 1),

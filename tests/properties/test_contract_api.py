@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
 
 from communities.models import Compound, DirtyCompoundMonth
 from properties import services
@@ -194,9 +196,6 @@ def test_list_query_count_does_not_grow(client, fw):
 
 
 def test_schema_documents_the_contract_writes(fw):
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.validation import validate_schema
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)
     paths = schema["paths"]

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
+from config.celery import app
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,8 +87,6 @@ def _reset_broker_pools(app):
 @pytest.fixture
 def app_on_private_broker(private_redis, postgres, transactional_db, monkeypatch):
     """The app (this process) sends tasks to the private Redis, not eagerly."""
-    from config.celery import app
-
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", private_redis.url)
     saved = app.conf.broker_url, app.conf.task_always_eager
@@ -102,8 +102,6 @@ class Workers:
     """Start Celery worker processes on the private broker, with the test database."""
 
     def __init__(self, app, broker_url: str):
-        from django.db import connection
-
         db = connection.settings_dict
         self.app = app
         self.env = {

@@ -12,6 +12,7 @@ are proven in tests/complaints/test_rate_limits.py and tests/complaints/test_sco
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -127,8 +128,6 @@ PAGES = [
 
 
 def test_staff_detail_pages(client, aw):
-    from django.apps import apps
-
     failures, reached = [], 0
     for role in ROLES:
         user = aw.users[role]

@@ -7,6 +7,7 @@ import datetime
 import io
 import struct
 import zlib
+from importlib import reload
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+import config.urls
 from complaints.models import Complaint, ComplaintPhoto
 from properties import services as property_services
 from properties.models import Disclosure, DisclosureItem, Inspection
@@ -197,10 +199,6 @@ def test_inspection_photos_refuse_bad_files(cw, media, case):
 def test_media_is_not_served_directly_in_production(settings):
     """/media/ is only mounted by config/urls.py when DEBUG is on; production serves
     uploads through the scoped views above."""
-    from importlib import reload
-
-    import config.urls
-
     settings.DEBUG = False
     try:
         urls = reload(config.urls)
