@@ -31,7 +31,12 @@ def test_production_neither_installs_nor_imports_the_demo():
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
     env.update(DJANGO_ENV="production", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="probe",
-               DJANGO_SETTINGS_MODULE="config.settings")
+               DJANGO_SETTINGS_MODULE="config.settings",
+               # What production refuses to start without; nothing here connects to them.
+               DJANGO_ALLOWED_HOSTS="portal.example.gov.cn",
+               DATABASE_URL="postgres://u:p@db.example:5432/rp",
+               REDIS_URL="redis://cache.example:6379/1",
+               CELERY_BROKER_URL="redis://cache.example:6379/2")
     result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
