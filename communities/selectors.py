@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 
@@ -82,6 +83,8 @@ def scope_node(*, user):
     model = {
         "city": City, "district": District, "street": Street,
         "community": Community, "grid": Grid,
+        # By name: properties depends on communities, not the other way round.
+        "firm": apps.get_model("properties", "PropertyFirm"),
     }.get(scope.level)
     if model is None:
         return None

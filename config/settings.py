@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "properties",
     "complaints",
     "party_orgs",
+    "notifications",
     "bench",
 ]
 # Demo data and demo logins (`make run`): never installed, never imported in production.
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "communities.navigation.navigation",
+                "notifications.context_processors.unread_count",
             ],
         },
     },

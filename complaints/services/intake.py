@@ -15,6 +15,7 @@ from core.services import refuse_null_characters
 from ..deadlines import deadlines_for
 from ..lifecycle import LOG, RESIDENT, forbidden
 from ..models import STAFF_CHANNELS, Channel, Complaint, EventKind, Status, Urgency
+from .staff_notices import notify_new_complaint
 from .timeline import actor_role, notify_resident, record_event, save_photos
 
 
@@ -73,6 +74,7 @@ def complaint_create(
     )
     save_photos(complaint, event, photos)
     notify_resident(complaint, "created")
+    notify_new_complaint(complaint)
     return complaint
 
 
