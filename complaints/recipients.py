@@ -9,7 +9,8 @@ unit up; an alert that still finds no phone is kept undeliverable by the outbox.
 
 from dataclasses import dataclass, field
 
-from communities.models import GridWorker, StaffAssignment, StaffProfile, StaffRole
+from communities.models import GridWorker, StaffProfile, StaffRole
+from notifications.recipients import unit_staff
 
 from .models import HandlerKind
 
@@ -19,21 +20,6 @@ class Recipients:
     level: str = ""  # "handler", "community", "street", "district" or "" (nobody)
     user_ids: list[int] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
-
-
-def _active():
-    return StaffAssignment.objects.filter(ended_at__isnull=True, user__is_active=True)
-
-
-def unit_staff(role: str, node_id) -> list[int]:
-    """The users actively assigned to one unit in one role."""
-    if not node_id:
-        return []
-    node_field = {StaffRole.COMMUNITY_STAFF: "community", StaffRole.STREET_STAFF: "street",
-                  StaffRole.DISTRICT_OFFICIAL: "district", StaffRole.FIRM_STAFF: "firm",
-                  StaffRole.GRID_WORKER: "grid"}[role]
-    return sorted(_active().filter(role=role, **{node_field: node_id})
-                  .values_list("user_id", flat=True).distinct())
 
 
 def handler_staff(complaint) -> tuple[list[int], list[str]]:

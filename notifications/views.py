@@ -17,6 +17,11 @@ from . import selectors, services
 from .models import Notification, NotificationKind
 
 PAGE_SIZE = 25
+# Where a notification about another ledger item opens ("app_label.model" → URL name).
+ITEM_URLS = {
+    "party_orgs.demonstrationpoint": "party-point-detail",
+    "party_orgs.jointmeeting": "party-meeting-detail",
+}
 
 
 @never_cache
@@ -42,9 +47,15 @@ def open_notification(request, pk):
         services.notification_mark_read(actor=request.user, notification_id=pk)
     except ApplicationError:
         raise Http404 from None
-    notification = Notification.objects.filter(user=request.user, pk=pk).first()
+    notification = (Notification.objects.select_related("content_type")
+                    .filter(user=request.user, pk=pk).first())
     if notification and notification.complaint_id:
         return redirect("complaint-detail", notification.complaint_id)
+    if notification and notification.content_type_id:
+        url_name = ITEM_URLS.get(
+            f"{notification.content_type.app_label}.{notification.content_type.model}")
+        if url_name:
+            return redirect(url_name, notification.object_id)
     return redirect("notification-inbox")
 
 

@@ -37,6 +37,7 @@ from .models import (
     ReviewStep,
     WorkReport,
 )
+from .notices import notify_point_review
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -441,6 +442,7 @@ def demonstration_point_apply(
     )
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
                    actor=actor, comment="")
+    notify_point_review(point)
     return point
 
 
@@ -507,7 +509,9 @@ def demonstration_point_review(*, actor, point: DemonstrationPoint, decision: st
         "step": step, "decision": decision, "status": [before, point.status],
         "comment": comment,
     })
-    return save_validated(point, update_fields=["status", "approved_on"])
+    save_validated(point, update_fields=["status", "approved_on"])
+    notify_point_review(point)
+    return point
 
 
 @transaction.atomic
@@ -532,6 +536,7 @@ def demonstration_point_resubmit(*, actor, point: DemonstrationPoint, goals: str
     save_validated(point, update_fields=["goals", "round", "status"])
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
                    actor=actor, comment=comment)
+    notify_point_review(point)
     return point
 
 
