@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.purge_sent_outbox",
         "schedule": crontab(hour=3, minute=40),
     },
+    # party_orgs: daily, joint-meeting decisions due today (or late) reach the community.
+    "party-orgs-notify-due-decisions": {
+        "task": "party_orgs.tasks.notify_due_decisions",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # properties: owners' committee terms end by the calendar.
     "properties-refresh-owners-organisations": {
         "task": "properties.tasks.refresh_owners_organisations",

@@ -1,16 +1,23 @@
 """Notifications in the staff inbox (``notifications``) that the Party-building services
 owe, written in their transaction: a demonstration-point application waiting for the
-street's first review or the district's decision."""
+street's first review or the district's decision, and a joint-meeting decision due
+(``action_items_notify_due``, daily beat)."""
 
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from communities.models import StaffRole
-from notifications.models import NotificationKind
+from core.timeutils import local_today
+from notifications.models import Notification, NotificationKind
 from notifications.recipients import unit_staff
 from notifications.services import notify
 
-from .models import PointStatus
+from .models import ActionItem, ActionStatus, PointStatus
 
 
 def notify_point_review(point) -> None:
@@ -30,3 +37,30 @@ def notify_point_review(point) -> None:
             "community": community.name,
         }
     notify(user_ids=users, kind=NotificationKind.POINT_REVIEW, item=point, text=text)
+
+
+@transaction.atomic
+def action_items_notify_due(*, today: date | None = None, batch: int = 500) -> int:
+    """Tell the community's staff about each joint-meeting decision due today or late and
+    not done: once per decision (a decision already notified is skipped), so the daily
+    beat may run twice. Returns how many decisions were notified."""
+    today = today or local_today()
+    item_type = ContentType.objects.get_for_model(ActionItem)
+    notified = Notification.objects.filter(kind=NotificationKind.MEETING_DECISION,
+                                           content_type=item_type, object_id=OuterRef("pk"))
+    due = (ActionItem.objects.filter(due_date__lte=today)
+           .exclude(status=ActionStatus.DONE).filter(~Exists(notified))
+           .select_related("meeting__community").order_by("due_date", "pk")[:batch])
+    count = 0
+    for item in due:
+        users = unit_staff(StaffRole.COMMUNITY_STAFF, item.meeting.community_id)
+        if not users:
+            continue
+        with translation.override("zh-hans"):
+            text = _("%(what)s: %(decision)s (due %(due)s)") % {
+                "what": NotificationKind.MEETING_DECISION.label,
+                "decision": item.description[:200], "due": item.due_date.isoformat(),
+            }
+        notify(user_ids=users, kind=NotificationKind.MEETING_DECISION, item=item, text=text)
+        count += 1
+    return count
