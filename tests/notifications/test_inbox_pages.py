@@ -8,10 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from communities.models import StaffAssignment
-from communities.services import staff_assignment_end
+from communities.services import staff_assignment_end, street_update
 from complaints import services
 from complaints.selectors import today_counts
 from notifications.models import Notification, NotificationKind
@@ -19,6 +22,10 @@ from notifications.services import notify
 from tests.complaints.conftest import advance, make_complaint
 
 pytestmark = pytest.mark.django_db
+
+
+def _end_assignment(user):
+    staff_assignment_end(assignment=StaffAssignment.objects.get(user=user, ended_at=None))
 
 
 def _queries(client, url):
@@ -157,3 +164,34 @@ def test_officials_see_the_texts_nobody_could_receive(client, cw,
     assert [m.complaint_id for m in response.context["undeliverable"]] == [complaint.pk]
     client.force_login(cw.users["firm_staff"])
     assert client.get(reverse("notification-inbox")).context["undeliverable"] == []
+
+
+def test_schema_of_the_notifications_api_has_no_warnings(capsys):
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)
+    output = capsys.readouterr()
+    assert [line for line in (output.err + output.out).splitlines()
+            if "notification" in line.lower()] == []
+    assert "/api/v1/notifications/{id}/read/" in schema["paths"]
+
+
+def test_admin_lists_units_and_staff_without_a_contact_phone(client, cw,
+                                                             django_capture_on_commit_callbacks):
+    street_update(street=cw.streets["A1a"], contact_phone="02988887777")
+    client.force_login(cw.users["superuser"])
+    streets = client.get(reverse("admin:communities_street_changelist"), {"phone": "missing"})
+    names = {s.name for s in streets.context["cl"].result_list}
+    assert "A1a" not in names and "A1b" in names
+    staff = client.get(reverse("admin:communities_staffassignment_changelist"),
+                       {"phone": "missing"})
+    assert staff.status_code == 200 and staff.context["cl"].result_count >= 1
+    received = timezone.now()
+    make_complaint(cw, received_at=received)
+    _end_assignment(cw.users["community_staff"])
+    street_update(street=cw.streets["A1a"], contact_phone="")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complaint_sweep_deadlines(now=received + datetime.timedelta(hours=3))
+    outbox = client.get(reverse("admin:complaints_outboxmessage_changelist"),
+                        {"state": "undeliverable"})
+    assert [m.status for m in outbox.context["cl"].result_list] == ["undeliverable"]
