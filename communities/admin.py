@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities import services
@@ -45,13 +46,41 @@ class CityAdmin(ServiceAdmin, ScopedAdmin):
         return services.city_update(actor=request.user, city=obj, **changed_values(form))
 
 
+class NoContactPhoneFilter(admin.SimpleListFilter):
+    """"Without a contact phone": the units (and staff) an alert could not reach by text
+    (issue 14: no alert without a recipient). ``phone_lookup`` names the phone field."""
+
+    title = _("contact phone")
+    parameter_name = "phone"
+    phone_lookup = "contact_phone"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Without a contact phone")), ("present", _("With a phone"))]
+
+    def queryset(self, request, queryset):
+        missing = Q(**{self.phone_lookup: ""}) | Q(**{f"{self.phone_lookup}__isnull": True})
+        if self.value() == "missing":
+            return queryset.filter(missing)
+        if self.value() == "present":
+            return queryset.exclude(missing)
+        return queryset
+
+
+class CommunityNoPhoneFilter(NoContactPhoneFilter):
+    phone_lookup = "phone"
+
+
+class StaffNoPhoneFilter(NoContactPhoneFilter):
+    phone_lookup = "user__staff_profile__phone"
+
+
 @admin.register(District)
 class DistrictAdmin(ServiceAdmin, ScopedAdmin):
-    list_display = ["name", "city"]
-    list_filter = ["city"]
+    list_display = ["name", "city", "contact_phone"]
+    list_filter = ["city", NoContactPhoneFilter]
     search_fields = ["name"]
     list_select_related = ["city"]
-    fields = ["city", "name"]
+    fields = ["city", "name", "contact_phone"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["city"] if obj else []
@@ -65,11 +94,11 @@ class DistrictAdmin(ServiceAdmin, ScopedAdmin):
 
 @admin.register(Street)
 class StreetAdmin(ServiceAdmin, ScopedAdmin):
-    list_display = ["name", "district"]
-    list_filter = ["district__city", "district"]
+    list_display = ["name", "district", "contact_phone"]
+    list_filter = ["district__city", "district", NoContactPhoneFilter]
     search_fields = ["name", "district__name"]
     list_select_related = ["district"]
-    fields = ["district", "name"]
+    fields = ["district", "name", "contact_phone"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["district"] if obj else []
@@ -83,7 +112,7 @@ class StreetAdmin(ServiceAdmin, ScopedAdmin):
 @admin.register(Community)
 class CommunityAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["name", "street", "district_name", "phone"]
-    list_filter = ["street__district", "street"]
+    list_filter = ["street__district", "street", CommunityNoPhoneFilter]
     search_fields = ["name", "street__name"]
     list_select_related = ["street__district"]
     fields = ["street", "name", "address", "phone"]
@@ -257,7 +286,7 @@ class GridWorkerAdmin(ServiceAdmin, ScopedAdmin):
 @admin.register(StaffAssignment)
 class StaffAssignmentAdmin(ServiceAdmin, ScopedAdmin):
     list_display = ["user", "role", "node_display", "title", "started_at", "ended_at"]
-    list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter)]
+    list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter), StaffNoPhoneFilter]
     search_fields = ["user__username", "user__first_name", "title"]
     list_select_related = ["user", "city", "district", "street", "community", "grid", "firm"]
     autocomplete_fields = ["user"]

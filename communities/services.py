@@ -372,27 +372,28 @@ def city_update(*, actor=None, city: City, **changes) -> City:
 
 
 @transaction.atomic
-def district_create(*, actor=None, city: City, name: str) -> District:
+def district_create(*, actor=None, city: City, name: str, contact_phone: str = "") -> District:
     _require_in_scope(actor, city, _("This city is not in your area."))
-    return save_validated(District(city=city, name=name))
+    return save_validated(District(city=city, name=name, contact_phone=contact_phone))
 
 
 @transaction.atomic
 def district_update(*, actor=None, district: District, **changes) -> District:
     _require_in_scope(actor, district, _("This district is not in your area."))
-    return _apply_changes(_lock(district), changes, {"name"})
+    return _apply_changes(_lock(district), changes, {"name", "contact_phone"})
 
 
 @transaction.atomic
-def street_create(*, actor=None, district: District, name: str) -> Street:
+def street_create(*, actor=None, district: District, name: str,
+                  contact_phone: str = "") -> Street:
     _require_in_scope(actor, district, _("This district is not in your area."))
-    return save_validated(Street(district=district, name=name))
+    return save_validated(Street(district=district, name=name, contact_phone=contact_phone))
 
 
 @transaction.atomic
 def street_update(*, actor=None, street: Street, **changes) -> Street:
     _require_in_scope(actor, street, _("This street is not in your area."))
-    return _apply_changes(_lock(street), changes, {"name"})
+    return _apply_changes(_lock(street), changes, {"name", "contact_phone"})
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from .models import (
     Open311ApiKey,
     Open311Jurisdiction,
     OutboxMessage,
+    OutboxStatus,
 )
 
 
@@ -152,16 +153,20 @@ class OutboxStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("sent", _("Sent")), ("pending", _("Pending")), ("failing", _("Failing"))]
+        return [("sent", _("Sent")), ("pending", _("Pending")), ("failing", _("Failing")),
+                ("undeliverable", OutboxStatus.UNDELIVERABLE.label)]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "sent":
             return queryset.filter(sent_at__isnull=False)
+        if value == "undeliverable":
+            return queryset.filter(undeliverable_at__isnull=False)
+        unsent = queryset.filter(sent_at__isnull=True, undeliverable_at__isnull=True)
         if value == "pending":
-            return queryset.filter(sent_at__isnull=True, attempts=0)
+            return unsent.filter(attempts=0)
         if value == "failing":
-            return queryset.filter(sent_at__isnull=True, attempts__gt=0)
+            return unsent.filter(attempts__gt=0)
         return queryset
 
 
@@ -172,16 +177,20 @@ class OutboxMessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     shown with any mobile number in it masked. Sent rows are deleted after
     OUTBOX_RETENTION_DAYS (complaints.outbox.purge_sent)."""
 
-    list_display = ["kind", "tracking_code", "event_label", "created_at", "sent_at",
-                    "attempts", "last_error_masked"]
+    list_display = ["kind", "tracking_code", "event_label", "created_at", "status_label",
+                    "sent_at", "attempts", "last_error_masked"]
     list_filter = [OutboxStateFilter, "kind"]
     search_fields = ["complaint__tracking_code"]
     list_select_related = ["complaint"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
-    fields = ["kind", "tracking_code", "event_label", "created_at", "sent_at", "attempts",
-              "last_error_masked"]
+    fields = ["kind", "tracking_code", "event_label", "created_at", "status_label", "sent_at",
+              "undeliverable_at", "attempts", "last_error_masked"]
     readonly_fields = fields
+
+    @admin.display(description=_("delivery"))
+    def status_label(self, obj):
+        return OutboxStatus(obj.status).label
 
     @admin.display(description=_("tracking code"), ordering="complaint__tracking_code")
     def tracking_code(self, obj):

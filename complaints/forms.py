@@ -241,6 +241,8 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), required=False,
                                 choices=[("", _("All channels")), *Channel.choices])
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_today = forms.BooleanField(label=_("Due today"), required=False)
+    follow_up = forms.BooleanField(label=_("Waiting for follow-up call"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

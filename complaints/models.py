@@ -476,6 +476,13 @@ class OutboxKind(models.TextChoices):
     HANDLER_ALERT = "handler_alert", _("Deadline alert to the handler")
 
 
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    FAILING = "failing", _("Failing")
+    SENT = "sent", _("Sent")
+    UNDELIVERABLE = "undeliverable", _("Undeliverable: nobody with a phone")
+
+
 class OutboxMessage(models.Model):
     """A text message owed, written in the same transaction as the change that owes it
     (a transactional outbox): if the broker is down when the change commits, the row
@@ -490,6 +497,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # Set (never sent_at) when no phone was found for anyone the message is for.
+    undeliverable_at = models.DateTimeField(_("undeliverable since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -502,3 +511,11 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.event} #{self.complaint_id}"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return OutboxStatus.SENT
+        if self.undeliverable_at:
+            return OutboxStatus.UNDELIVERABLE
+        return OutboxStatus.FAILING if self.attempts else OutboxStatus.PENDING

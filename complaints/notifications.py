@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from core.validators import mask_phone, normalise_phone
 
 from .models import AlertKind, OutboxKind
-from .selectors import complaint_for_notice, handler_phone
+from .recipients import alert_recipients
+from .selectors import complaint_for_notice
 
 logger = logging.getLogger("complaints.notifications")
 
@@ -141,10 +142,11 @@ def resident_notice(complaint, kind: str) -> list[tuple[str, str]]:
 
 
 def handler_alert(complaint, kind: str) -> list[tuple[str, str]]:
-    """The handler is told about a deadline; once overdue, the community too."""
-    phones = {handler_phone(complaint)}
+    """The handler's people are told about a deadline (``recipients.alert_recipients``:
+    else the community's, street's, district's staff); once overdue, the community too."""
+    phones = set(alert_recipients(complaint).phones)
     if kind in ESCALATED_ALERTS:
-        phones.add(complaint.compound.community.phone)
+        phones.update(alert_recipients(complaint, start="community").phones)
     phones.discard("")
     message = handler_message(complaint, AlertKind(kind).label)
     return [(phone, message) for phone in sorted(phones)]

@@ -9,7 +9,8 @@ again. ``deliver`` locks the row and skips it once sent, so a message queued twi
 
 Retention: ``purge_sent`` (the daily beat task ``complaints.tasks.purge_sent_outbox``)
 deletes the messages sent more than ``OUTBOX_RETENTION_DAYS`` ago; a message not yet
-sent (pending, or failing and retried) is never deleted, however old.
+sent (pending, or failing and retried) is never deleted, however old. A message for
+which nobody has a phone is kept "undeliverable" (``undeliverable_at``), never "sent".
 
 The outbox only queues and delivers: what a message says and to whom is
 ``notifications.compose``. The delivery task lives here, next to what it runs, so the
@@ -61,7 +62,8 @@ def flush(*, older_than: datetime.timedelta = FLUSH_AFTER, batch: int = 500) -> 
     """Queue again the unsent messages created more than ``older_than`` ago."""
     cutoff = timezone.now() - older_than
     ids = list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        OutboxMessage.objects.filter(sent_at__isnull=True, undeliverable_at__isnull=True,
+                                     created_at__lte=cutoff)
         .order_by("created_at", "pk").values_list("pk", flat=True)[:batch]
     )
     return sum(1 for pk in ids if queue(pk))
@@ -98,12 +100,22 @@ def deliver(message_id: int) -> bool:
     """
     with transaction.atomic():
         message = (OutboxMessage.objects.select_for_update()
-                   .filter(pk=message_id, sent_at__isnull=True).first())
+                   .filter(pk=message_id, sent_at__isnull=True,
+                           undeliverable_at__isnull=True).first())
         if message is None:
             return False
         message.attempts += 1
         try:
             texts = notifications.compose(message)
+            if not texts:
+                # Nobody to text: kept as undeliverable (shown to administrators and to
+                # the unit's officials), never marked sent.
+                message.undeliverable_at = timezone.now()
+                message.last_error = "no recipient phone"
+                message.save(update_fields=["attempts", "undeliverable_at", "last_error"])
+                logger.warning("outbox message %s undeliverable: no recipient phone",
+                               message_id)
+                return False
             notifier = notifications.get_notifier() if texts else None
             for phone, text in texts:
                 notifier.send(phone=phone, message=text)

@@ -3,12 +3,13 @@
 import datetime
 import hmac
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, StaffRole
+from core.timeutils import local_today, start_of_day
 from core.validators import normalise_phone
 
 from . import lifecycle
@@ -30,6 +31,19 @@ def overdue_q(now) -> Q:
     return Q(status=Status.SUBMITTED, response_deadline__lt=now) | Q(
         status__in=OPEN_STATUSES, resolve_deadline__lt=now
     )
+
+
+def due_today_q(now) -> Q:
+    """Not yet overdue, and due before the end of today (local time)."""
+    end = start_of_day(local_today(now) + datetime.timedelta(days=1))
+    return Q(status=Status.SUBMITTED, response_deadline__gte=now,
+             response_deadline__lt=end) | Q(status__in=OPEN_STATUSES,
+                                            resolve_deadline__gte=now, resolve_deadline__lt=end)
+
+
+def follow_up_q() -> Q:
+    """Resolved and still waiting for the follow-up answers (回访)."""
+    return Q(status=Status.RESOLVED, feedback_at__isnull=True)
 
 
 def near_deadline_q(now) -> Q:
@@ -83,6 +97,10 @@ def complaint_queue(*, user, filters: dict | None = None, now=None) -> QuerySet[
         qs = qs.filter(channel=filters["channel"])
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(now))
+    if filters.get("due_today"):
+        qs = qs.filter(due_today_q(now))
+    if filters.get("follow_up"):
+        qs = qs.filter(follow_up_q())
     text = (filters.get("q") or "").strip()
     if text:
         q = Q(tracking_code__iexact=text) | Q(description__icontains=text) | Q(
@@ -114,8 +132,8 @@ def photo_for_staff(*, user, pk) -> ComplaintPhoto:
 
 def complaint_for_notice(complaint_id: int) -> Complaint | None:
     return (
-        Complaint.objects.select_related("category", "compound__community", "handler_firm",
-                                         "handler_grid")
+        Complaint.objects.select_related("category", "compound__community__street__district",
+                                         "handler_firm", "handler_grid")
         .filter(pk=complaint_id).first()
     )
 
@@ -198,3 +216,16 @@ def available_actions(*, complaint, user) -> list[str]:
 
 def compound_choices(*, user) -> QuerySet[Compound]:
     return scope_queryset(Compound.objects.select_related("community"), user).order_by("name")
+
+
+def today_counts(*, user, now=None) -> dict[str, int]:
+    """The "today" workbench: new (not accepted), overdue, due today, reopened and
+    waiting for the follow-up call, in the user's scope — one aggregate query."""
+    now = now or timezone.now()
+    return scope_queryset(Complaint.objects.all(), user).aggregate(
+        new=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        overdue=Count("pk", filter=overdue_q(now)),
+        due_today=Count("pk", filter=due_today_q(now)),
+        reopened=Count("pk", filter=Q(status=Status.REOPENED)),
+        follow_up=Count("pk", filter=follow_up_q()),
+    )

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "properties",
     "complaints",
     "party_orgs",
+    "notifications",
     "bench",
 ]
 # Demo data and demo logins (`make run`): never installed, never imported in production.
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "communities.navigation.navigation",
                 "communities.context_processors.official_calendar_banner",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -238,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-purge-sent-outbox": {
         "task": "complaints.tasks.purge_sent_outbox",
         "schedule": crontab(hour=3, minute=40),
+    },
+    # party_orgs: daily, joint-meeting decisions due today (or late) reach the community.
+    "party-orgs-notify-due-decisions": {
+        "task": "party_orgs.tasks.notify_due_decisions",
+        "schedule": crontab(hour=7, minute=30),
     },
     # properties: owners' committee terms end by the calendar.
     "properties-refresh-owners-organisations": {

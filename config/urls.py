@@ -11,6 +11,7 @@ from communities import views as communities_views
 from communities.access import two_factor
 from complaints import api as complaints_api
 from config.health import healthz
+from notifications import api as notifications_api
 from party_orgs import api as party_orgs_api
 from properties import api as properties_api
 
@@ -19,12 +20,14 @@ communities_api.register(router)
 properties_api.register(router)
 complaints_api.register(router)
 party_orgs_api.register(router)
+notifications_api.register(router)
 
 urlpatterns = [
     path("", include("communities.urls")),
     path("", include("properties.urls")),
     path("", include("complaints.urls")),
     path("", include("party_orgs.urls")),
+    path("", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -7,7 +7,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "communities", "properties", "complaints", "party_orgs", "bench", "config"]
+APPS = ["core", "communities", "properties", "complaints", "party_orgs", "notifications", "bench",
+        "config"]
 INTERFACE_MODULES = {"admin.py", "views.py", "api.py", "forms.py", "tasks.py"}
 WRITES = {"save", "create", "update", "delete", "bulk_create", "bulk_update",
           "get_or_create", "update_or_create"}

@@ -64,6 +64,8 @@ class District(models.Model):
         City, on_delete=models.PROTECT, related_name="districts", verbose_name=_("city")
     )
     name = models.CharField(_("name"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True,
+                                     validators=[validate_phone])
 
     scope_lookups = {"city": "city", "district": "pk"}
 
@@ -88,6 +90,8 @@ class Street(models.Model):
         District, on_delete=models.PROTECT, related_name="streets", verbose_name=_("district")
     )
     name = models.CharField(_("name"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True,
+                                     validators=[validate_phone])
 
     scope_lookups = {"city": "district__city", "district": "district", "street": "pk"}
 

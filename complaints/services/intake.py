@@ -16,6 +16,7 @@ from core.validators import normalise_phone
 from ..deadlines import deadline_is_provisional, deadlines_for
 from ..lifecycle import LOG, RESIDENT, forbidden
 from ..models import STAFF_CHANNELS, Channel, Complaint, EventKind, Status, Urgency
+from .staff_notices import notify_new_complaint
 from .timeline import actor_role, notify_resident, record_event, save_photos
 
 
@@ -76,6 +77,7 @@ def complaint_create(
     )
     save_photos(complaint, event, photos)
     notify_resident(complaint, "created")
+    notify_new_complaint(complaint)
     return complaint
 
 

@@ -20,6 +20,7 @@ from ..models import (
     OutboxKind,
     Status,
 )
+from .staff_notices import notify_deadline
 from .timeline import record_event
 from .transitions import close
 
@@ -66,7 +67,8 @@ def complaint_sweep_deadlines(*, now: datetime.datetime | None = None,
         )
         candidates = (
             Complaint.objects.filter(condition).filter(~Exists(already))
-            .select_related("compound__community__street").order_by("pk")[:batch]
+            .select_related("compound__community__street__district", "category",
+                                "handler_firm").order_by("pk")[:batch]
         )
         sent = 0
         for complaint in candidates:
@@ -95,6 +97,7 @@ def _raise_alert(complaint, *, kind, deadline, level) -> bool:
                 Complaint.objects.filter(pk=complaint.pk, escalation_level__lt=level).update(
                     escalation_level=level
                 )
+            notify_deadline(complaint, alert_label=AlertKind(kind).label, level=level)
             outbox.enqueue(kind=OutboxKind.HANDLER_ALERT, complaint_id=complaint.pk,
                            event=str(kind))
     except IntegrityError:

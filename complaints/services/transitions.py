@@ -37,6 +37,7 @@ from ..models import (
     Satisfaction,
     Status,
 )
+from .staff_notices import notify_dispatched, notify_reopened
 from .timeline import notify_resident, record_event, save_change, save_photos
 
 
@@ -153,6 +154,7 @@ def complaint_dispatch(*, complaint_id: int, actor, version: int | None = None,
     record_event(c, kind=EventKind.DISPATCHED, actor=actor, note=(note or "").strip(),
                  from_status=Status.ACCEPTED, to_status=Status.DISPATCHED)
     notify_resident(c, "dispatched")
+    notify_dispatched(c)
     return c
 
 
@@ -262,6 +264,7 @@ def _reopen(c, *, actor, role, note: str) -> Complaint:
     record_event(c, kind=EventKind.REOPENED, actor=actor, role=role, note=note,
                  from_status=Status.RESOLVED, to_status=Status.REOPENED)
     notify_resident(c, "reopened")
+    notify_reopened(c)
     return c
 
 

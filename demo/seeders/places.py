@@ -124,19 +124,35 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return name, phone
 
 
+def _office_phone(unit) -> str:
+    """A landline per unit, from its id (the households' random sequence is untouched)."""
+    level = {"District": 1, "Street": 2}.get(type(unit).__name__, 3)
+    return f"029-8{level}{unit.pk % 10**6:06d}"
+
+
+def _give_contact_phone(unit, field: str) -> None:
+    """Every unit has a contact phone: an alert never falls back to nobody (issue 14)."""
+    if not getattr(unit, field):
+        setattr(unit, field, _office_phone(unit))
+        unit.save(update_fields=[field])
+
+
 def seed_hierarchy(log):
     rng = random.Random(20261124)
     for (city_name, city_code), districts in HIERARCHY.items():
         city, _ = City.objects.get_or_create(name=city_name, defaults={"code": city_code})
         for district_name, streets in districts.items():
             district, _ = District.objects.get_or_create(city=city, name=district_name)
+            _give_contact_phone(district, "contact_phone")
             for street_name, communities in streets.items():
                 street, _ = Street.objects.get_or_create(district=district, name=street_name)
+                _give_contact_phone(street, "contact_phone")
                 for community_name, compounds in communities.items():
                     community, _ = Community.objects.get_or_create(
                         street=street, name=community_name,
                         defaults={"address": f"{city_name}{district_name}{street_name}"},
                     )
+                    _give_contact_phone(community, "phone")
                     for spec in compounds:
                         _seed_compound(community, spec, rng)
                     _seed_grids(community, rng)

@@ -21,6 +21,7 @@ from ..models import (
     ReviewDecision,
     ReviewStep,
 )
+from ..notices import notify_point_review
 from .common import (
     _apply_changes,
     _person,
@@ -112,6 +113,7 @@ def demonstration_point_apply(
     )
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
                    actor=actor, comment="")
+    notify_point_review(point)
     return point
 
 
@@ -178,7 +180,9 @@ def demonstration_point_review(*, actor, point: DemonstrationPoint, decision: st
         "step": step, "decision": decision, "status": [before, point.status],
         "comment": comment,
     })
-    return save_validated(point, update_fields=["status", "approved_on"])
+    save_validated(point, update_fields=["status", "approved_on"])
+    notify_point_review(point)
+    return point
 
 
 @transaction.atomic
@@ -203,6 +207,7 @@ def demonstration_point_resubmit(*, actor, point: DemonstrationPoint, goals: str
     save_validated(point, update_fields=["goals", "round", "status"])
     _record_review(point, step=ReviewStep.APPLICATION, decision=ReviewDecision.SUBMITTED,
                    actor=actor, comment=comment)
+    notify_point_review(point)
     return point
 
 
