@@ -28,6 +28,10 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     RETENTION_APPLIED = "retention_applied", _("Personal data anonymised (retention)")
     RESIDENT_LEFT = "resident_left", _("Owner or resident left")
+    OWNER_VOTE_CREATED = "owner_vote_created", _("Owners' vote created")
+    BALLOT_CAST = "ballot_cast", _("Ballot cast")
+    BALLOT_CHANGED = "ballot_changed", _("Ballot changed")
+    OWNER_VOTE_CONTRACT_LINKED = "owner_vote_contract_linked", _("Vote linked to its contract")
 
 
 class AuditEvent(models.Model):
