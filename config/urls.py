@@ -13,10 +13,12 @@ from complaints import api as complaints_api
 from config.health import healthz
 from party_orgs import api as party_orgs_api
 from properties import api as properties_api
+from properties.owner_votes import api as owner_votes_api
 
 router = DefaultRouter()
 communities_api.register(router)
 properties_api.register(router)
+owner_votes_api.register(router)
 complaints_api.register(router)
 party_orgs_api.register(router)
 

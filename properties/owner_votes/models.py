@@ -106,9 +106,9 @@ class Ballot(models.Model):
     cast_at = models.DateTimeField(_("first cast at"))
     changed_at = models.DateTimeField(_("last changed at"))
 
-    scope_lookups = {
-        **lookups_via(compound="vote__compound"), "firm": served_by_firm("vote__compound__"),
-    }
+    # No "firm" level: a firm whose selection or dismissal is being voted on never sees
+    # how each unit voted (the result on the notice board is public).
+    scope_lookups = lookups_via(compound="vote__compound")
 
     class Meta:
         verbose_name = _("ballot")
