@@ -68,7 +68,7 @@ def test_another_communitys_staff_cannot_open_a_vote_here(world):
 
 
 def test_a_vote_must_close_after_it_opens(world):
-    with pytest.raises(ApplicationError, match="close after"):
+    with pytest.raises(ApplicationError, match="截止时间必须晚于"):
         services.owner_vote_create(
             actor=world.users["community_staff"], compound=world.compounds["A1a-c-p"],
             kind="firm", motion="m", opens_at=CLOSES, closes_at=OPENS,
@@ -94,30 +94,30 @@ def test_a_changed_ballot_is_one_row_and_both_choices_are_audited(world, vote):
 
 def test_a_ballot_after_closing_is_refused_and_nothing_changes(world, vote):
     enter(world, vote, "A1a-c-p-b1-1", "agree")
-    with pytest.raises(ApplicationError, match="closed") as refused:
+    with pytest.raises(ApplicationError, match="表决已截止") as refused:
         enter(world, vote, "A1a-c-p-b1-1", "disagree", now=CLOSES)
     assert refused.value.code == "vote_closed"
-    with pytest.raises(ApplicationError, match="closed"):
+    with pytest.raises(ApplicationError, match="表决已截止"):
         enter(world, vote, "A1a-c-p-b1-2", "agree", now=CLOSES + datetime.timedelta(days=1))
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["agree"]
 
 
 def test_a_ballot_before_opening_is_refused(world, vote):
-    with pytest.raises(ApplicationError, match="not opened"):
+    with pytest.raises(ApplicationError, match="尚未开始"):
         enter(world, vote, "A1a-c-p-b1-1", "agree", now=OPENS - datetime.timedelta(seconds=1))
     assert not Ballot.objects.exists()
 
 
 def test_a_ballot_for_another_compounds_unit_is_refused(world, vote):
     # A1b-c-p belongs to another community; the vote is A1a-c-p's.
-    with pytest.raises(ApplicationError, match="not in the compound") as refused:
+    with pytest.raises(ApplicationError, match="不属于本次表决的小区") as refused:
         enter(world, vote, "A1b-c-p-b1-1", "agree")
     assert refused.value.fields == ("household",)
     assert not Ballot.objects.exists()
 
 
 def test_a_paper_ballot_needs_its_number(world, vote):
-    with pytest.raises(ApplicationError, match="ballot number"):
+    with pytest.raises(ApplicationError, match="选票编号"):
         enter(world, vote, "A1a-c-p-b1-1", "agree", ballot_no="  ")
 
 
@@ -162,14 +162,14 @@ def test_an_owner_votes_online_with_the_code_texted_to_the_registered_phone(worl
     assert phone == household.phone
     code = sent_code(message)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
-    with pytest.raises(ApplicationError, match="not right"):
+    with pytest.raises(ApplicationError, match="验证码不正确"):
         services.ballot_cast_online(vote=vote, household=household, code=wrong,
                                     choice="agree", now=DURING)
     ballot = services.ballot_cast_online(vote=vote, household=household, code=code,
                                          choice="agree", now=DURING)
     assert (ballot.channel, ballot.recorded_by, ballot.ballot_no) == ("online", None, "")
     # The code is used up.
-    with pytest.raises(ApplicationError, match="expired"):
+    with pytest.raises(ApplicationError, match="验证码已失效"):
         services.ballot_cast_online(vote=vote, household=household, code=code,
                                     choice="disagree", now=DURING)
 
@@ -185,7 +185,7 @@ def test_a_code_is_not_sent_twice_within_a_minute_nor_to_a_unit_without_a_mobile
     no_phone = community_services.household_create(
         building=world.buildings["A1a-c-p-b1"], room="301", floor_area=Decimal("60"),
         owner_name="王五")
-    with pytest.raises(ApplicationError, match="no registered mobile"):
+    with pytest.raises(ApplicationError, match="没有登记手机号码"):
         services.ballot_code_send(vote=vote, household=no_phone, now=DURING)
 
 
@@ -197,10 +197,10 @@ def test_wrong_codes_use_up_the_code_after_five_tries(world, vote, settings):
     code = sent_code(sms.sent[-1][1])
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
-        with pytest.raises(ApplicationError, match="not right"):
+        with pytest.raises(ApplicationError, match="验证码不正确"):
             services.ballot_cast_online(vote=vote, household=household, code=wrong,
                                         choice="agree", now=DURING)
-    with pytest.raises(ApplicationError, match="expired"):
+    with pytest.raises(ApplicationError, match="验证码已失效"):
         services.ballot_cast_online(vote=vote, household=household, code=code,
                                     choice="agree", now=DURING)
     assert not Ballot.objects.exists()
@@ -214,7 +214,7 @@ def test_a_passed_firm_vote_is_linked_to_the_contract_that_followed(world, vote)
         compound=world.compounds["A1a-c-p"], firm=None, mode="community_led",
         start_date=datetime.date(2026, 4, 1), fee_standard=Decimal("0.30"),
     )
-    with pytest.raises(ApplicationError, match="closed vote"):
+    with pytest.raises(ApplicationError, match="已截止并通过"):
         services.owner_vote_link_contract(actor=world.users["community_staff"], vote=vote,
                                           contract=contract, now=DURING)
     after = CLOSES + datetime.timedelta(days=1)
