@@ -29,11 +29,12 @@ CODE_ATTEMPTS = 5
 
 
 def _require_community_staff(actor, compound: Compound) -> None:
-    """Votes are run by the staff of the compound's community (or an administrator)."""
-    if actor is not None and actor.is_superuser:
+    """Votes are run by the staff of the compound's community (or an administrator);
+    ``actor`` None is the system (the demo, an import), never a page or the API."""
+    if actor is None or actor.is_superuser:
         return
-    scope = scope_for_user(actor) if actor is not None else None
-    if scope is None or scope.level != "community" or scope.node_id != compound.community_id:
+    scope = scope_for_user(actor)
+    if scope.level != "community" or scope.node_id != compound.community_id:
         raise ApplicationError(
             _("Owners' votes of this compound are run by the staff of its community."),
             code="not_community_staff", status_code=403,
