@@ -6,7 +6,7 @@ from communities.access.scoping import get_scoped_object_or_404, scope_queryset
 from communities.models import Compound, Household
 
 from .models import Ballot, OwnerVote
-from .services import owner_vote_result
+from .services import owner_vote_results
 
 
 def owner_vote_list(*, user):
@@ -36,11 +36,12 @@ def board_votes(*, compound: Compound, now=None) -> dict:
     announced too."""
     now = now or timezone.now()
     votes = list(OwnerVote.objects.filter(compound=compound).select_related("contract__firm"))
-    closed = [(vote, owner_vote_result(vote=vote)) for vote in votes if vote.is_closed_at(now)]
+    closed = [vote for vote in votes if vote.is_closed_at(now)]
+    results = owner_vote_results(votes=closed) if closed else {}
     return {
         "open_votes": [vote for vote in votes if vote.is_open_at(now)],
         "upcoming_votes": [vote for vote in votes if now < vote.opens_at],
-        "closed_votes": closed,
+        "closed_votes": [(vote, results[vote.pk]) for vote in closed],
     }
 
 

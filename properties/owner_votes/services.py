@@ -5,6 +5,7 @@ and the one service that counts a vote from the register and its ballots."""
 import hashlib
 import hmac
 import secrets
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -222,11 +223,26 @@ def ballot_cast_online(*, vote: OwnerVote, household: Household, code: str, choi
 
 def owner_vote_result(*, vote: OwnerVote) -> VoteCount:
     """Count the vote from the compound's register and the ballots, as they are now."""
-    units = [
-        Unit(id=row["pk"], area=row["floor_area"], owner_key=row["owner_key"],
-             developer_held=row["developer_held"])
-        for row in Household.objects.filter(compound_id=vote.compound_id).values(
-            "pk", "floor_area", "owner_key", "developer_held")
-    ]
-    ballots = dict(Ballot.objects.filter(vote=vote).values_list("household_id", "choice"))
-    return count_vote(kind=vote.kind, units=units, ballots=ballots)
+    return owner_vote_results(votes=[vote])[vote.pk]
+
+
+def owner_vote_results(*, votes) -> dict[int, VoteCount]:
+    """Count several votes in two queries (the registers, the ballots): vote id → count."""
+    votes = list(votes)
+    units_by_compound: dict[int, list[Unit]] = defaultdict(list)
+    for row in Household.objects.filter(
+        compound_id__in={vote.compound_id for vote in votes}
+    ).values("pk", "compound_id", "floor_area", "owner_key", "developer_held"):
+        units_by_compound[row["compound_id"]].append(Unit(
+            id=row["pk"], area=row["floor_area"], owner_key=row["owner_key"],
+            developer_held=row["developer_held"]))
+    ballots: dict[int, dict[int, str]] = defaultdict(dict)
+    for vote_id, household_id, choice in Ballot.objects.filter(
+        vote__in=[vote.pk for vote in votes]
+    ).values_list("vote_id", "household_id", "choice"):
+        ballots[vote_id][household_id] = choice
+    return {
+        vote.pk: count_vote(kind=vote.kind, units=units_by_compound[vote.compound_id],
+                            ballots=ballots[vote.pk])
+        for vote in votes
+    }

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from communities import services as community_services
 from communities.models import AuditAction, AuditEvent, StaffRole
@@ -18,6 +19,12 @@ from properties.owner_votes.models import Ballot
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_codes():
+    """One-time codes live in the (per-process) cache: none left over from another test."""
+    cache.clear()
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 OPENS = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -21,6 +22,12 @@ from tests.factories import staff_user
 from tests.properties.conftest import valid_code
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_codes():
+    """One-time codes live in the (per-process) cache: none left over from another test."""
+    cache.clear()
 
 
 
