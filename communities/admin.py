@@ -202,7 +202,8 @@ class HouseholdAdmin(ServiceAdmin, ScopedAdmin):
     pii_fields = ("phone",)
     phone_masked = masked("phone", _("phone"))
     autocomplete_fields = ["building"]
-    fields = ["compound", "building", "unit", "room", "floor_area", "owner_name", "phone"]
+    fields = ["compound", "building", "unit", "room", "floor_area", "owner_name", "phone",
+              "owner_key", "developer_held"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

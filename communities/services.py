@@ -106,6 +106,8 @@ def household_create(
     phone: str = "",
     unit: str = "",
     compound: Compound | None = None,
+    owner_key: str = "",
+    developer_held: bool = False,
 ) -> Household:
     """Register a household; ``compound``, if given, must be the building's compound."""
     check_household(building=building, compound=compound)
@@ -117,6 +119,8 @@ def household_create(
         floor_area=floor_area,
         owner_name=owner_name,
         phone=phone,
+        owner_key=owner_key,
+        developer_held=developer_held,
     )
     return save_validated(household)
 
@@ -445,7 +449,8 @@ def household_update(*, actor=None, household: Household, **changes) -> Househol
     if "building" in changes:
         check_household(building=changes["building"], compound=household.compound)
     return _apply_changes(household, changes,
-                          {"building", "unit", "room", "floor_area", "owner_name", "phone"})
+                          {"building", "unit", "room", "floor_area", "owner_name", "phone",
+                           "owner_key", "developer_held"})
 
 
 @transaction.atomic

@@ -14,10 +14,12 @@ from config.health import healthz
 from notifications import api as notifications_api
 from party_orgs import api as party_orgs_api
 from properties import api as properties_api
+from properties.owner_votes import api as owner_votes_api
 
 router = DefaultRouter()
 communities_api.register(router)
 properties_api.register(router)
+owner_votes_api.register(router)
 complaints_api.register(router)
 party_orgs_api.register(router)
 notifications_api.register(router)

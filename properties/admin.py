@@ -27,6 +27,7 @@ from .models import (
     RenovationWork,
     ServiceContract,
 )
+from .owner_votes import admin as owner_votes_admin  # noqa: F401  (registers its admins)
 
 
 @admin.register(PropertyFirm)

@@ -14,6 +14,7 @@ from communities.models import ManagementMode
 from core.validators import validate_phone
 
 from .credit_code import is_valid_credit_code
+from .owner_votes.models import Ballot, OwnerVote  # noqa: F401  (registered with the app)
 
 
 def validate_credit_code(value: str) -> None:

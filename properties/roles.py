@@ -12,10 +12,14 @@ VIEW_ALL = (
     "properties.view_inspection",
     "properties.view_inspectionitem",
     "properties.view_renovationproject",
+    "properties.view_ownervote",
 )
 
 # Officials and street staff read everything in their area.
 grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF], *VIEW_ALL)
+# How each unit voted: not for the firms (the vote may be on them).
+grant([R.CITY_OFFICIAL, R.DISTRICT_OFFICIAL, R.STREET_STAFF, R.COMMUNITY_STAFF],
+      "properties.view_ballot")
 
 # Service contracts are started and ended by district officials (DESIGN §4; the service
 # checks the district: properties.ownership).
@@ -38,6 +42,9 @@ grant(
     "properties.add_payment",
     "properties.change_payment",
     "properties.add_feeimport",
+    "properties.add_ownervote",
+    "properties.add_ballot",
+    "properties.change_ballot",
 )
 
 # Property-firm staff: disclosures, bills, payments and imports of their contracted

@@ -24,6 +24,7 @@ from .attachments import stored_image_type
 from .fee_import import template_headers
 from .forms import DisclosureForm, FeeImportForm
 from .models import Disclosure, ImportKind, ImportOutcome, InspectionItem
+from .owner_votes import selectors as owner_vote_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,10 @@ def compound_notices(request, compound_id: int):
     compound = get_object_or_404(
         Compound.objects.select_related("community__street__district"), pk=compound_id
     )
-    return render(request, "properties/notice_board.html", selectors.notice_board(
-        compound=compound
-    ))
+    return render(request, "properties/notice_board.html", {
+        **selectors.notice_board(compound=compound),
+        **owner_vote_selectors.board_votes(compound=compound),
+    })
 
 
 def disclosure_attachment(request, compound_id: int, pk: int):

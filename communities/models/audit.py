@@ -33,6 +33,10 @@ class AuditAction(models.TextChoices):
     API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     OTP_ENROLMENT_ISSUED = "otp_enrolment_issued", _("Second-factor enrolment code issued")
+    OWNER_VOTE_CREATED = "owner_vote_created", _("Owners' vote created")
+    BALLOT_CAST = "ballot_cast", _("Ballot cast")
+    BALLOT_CHANGED = "ballot_changed", _("Ballot changed")
+    OWNER_VOTE_CONTRACT_LINKED = "owner_vote_contract_linked", _("Vote linked to its contract")
 
 
 class AuditEvent(models.Model):

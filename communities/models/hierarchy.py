@@ -283,6 +283,18 @@ class Household(models.Model):
     )
     owner_name = models.CharField(_("owner name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    owner_key = models.CharField(
+        _("owner identity key"), max_length=64, blank=True, db_index=True,
+        help_text=_("The same key on several units means one owner (counted once in an "
+                    "owners' vote): a hash of the owner's ID-card number, or of their name "
+                    "and phone when no ID is registered. Blank: the unit's owner owns only "
+                    "this unit."),
+    )
+    developer_held = models.BooleanField(
+        _("held by the developer"), default=False,
+        help_text=_("An unsold or undelivered unit: all of the developer's units count as "
+                    "one owner together in an owners' vote."),
+    )
     left_on = models.DateField(
         _("owner left on"), null=True, blank=True,
         help_text=_("The day the registered owner moved out or sold; their name and phone "
