@@ -2,7 +2,6 @@
 was typed (nothing written), a valid form is saved by the service."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -26,47 +25,25 @@ from communities.models import (
     StaffAssignment,
     Street,
 )
+from tests.admin_forms import post_admin, refused, saved
+from tests.admin_forms import spy as spy_on
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def post(client, model, data, obj=None):
+    return post_admin(client, "communities", model, data, obj)
+
+
+def spy(monkeypatch, name):
+    return spy_on(monkeypatch, services, name)
 
 
 @pytest.fixture
 def root(client, world):
     client.force_login(world.users["superuser"])
     return client
-
-
-def post(client, model, data, obj=None):
-    name = f"admin:communities_{model}_{'change' if obj else 'add'}"
-    return client.post(reverse(name, args=[obj.pk] if obj else []), data)
-
-
-def refused(response, message, *kept):
-    """The form is shown again (200) with the message and what the user typed."""
-    assert response.status_code == 200
-    page = response.content.decode()
-    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-    assert any(message in e for e in errors), errors
-    for value in kept:
-        assert str(value) in page
-
-
-def saved(response):
-    assert response.status_code == 302, response.content.decode()[:3000]
-
-
-def spy(monkeypatch, name):
-    """Record the calls of ``services.<name>`` made by the admin."""
-    calls = []
-    real = getattr(services, name)
-
-    def recorded(**kwargs):
-        calls.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, name, recorded)
-    return calls
 
 
 # -- the hierarchy ------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The complaint catalogue and the Open311 clients are edited in the admin through the
 services (complaints.configuration); complaints, photos and the outbox are read-only."""
 
-import re
 
 import pytest
 from django.contrib import admin
@@ -10,35 +9,24 @@ from django.urls import reverse
 
 from complaints import configuration
 from complaints.models import Category, ComplaintPhoto, Open311ApiKey, Open311Jurisdiction
+from tests.admin_forms import post_admin, refused
+from tests.admin_forms import spy as spy_on
 
 pytestmark = pytest.mark.django_db
+
+
+def post(client, model, data, obj=None):
+    return post_admin(client, "complaints", model, data, obj)
+
+
+def spy(monkeypatch, name):
+    return spy_on(monkeypatch, configuration, name)
 
 
 @pytest.fixture
 def root(client, world):
     client.force_login(world.users["superuser"])
     return client
-
-
-def post(client, model, data, obj=None):
-    name = f"admin:complaints_{model}_{'change' if obj else 'add'}"
-    return client.post(reverse(name, args=[obj.pk] if obj else []), data)
-
-
-def refused(response, message, *kept):
-    assert response.status_code == 200
-    page = response.content.decode()
-    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-    assert any(message in e for e in errors), errors
-    for value in kept:
-        assert str(value) in page
-
-
-def spy(monkeypatch, name):
-    calls = []
-    real = getattr(configuration, name)
-    monkeypatch.setattr(configuration, name, lambda **kw: calls.append(kw) or real(**kw))
-    return calls
 
 
 def category_data(**over):

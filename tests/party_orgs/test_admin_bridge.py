@@ -2,11 +2,9 @@
 form next to what was typed, nothing written; a valid form is saved by the service."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from party_orgs import services
 from party_orgs.models import (
@@ -23,48 +21,26 @@ from party_orgs.models import (
     PartyOrganization,
 )
 from properties.services import firm_create
+from tests.admin_forms import post_admin, refused, saved
+from tests.admin_forms import spy as spy_on
 from tests.party_orgs.conftest import local
 from tests.properties.conftest import valid_code
 
 pytestmark = pytest.mark.django_db
 
 
+def post(client, model, data, obj=None):
+    return post_admin(client, "party_orgs", model, data, obj)
+
+
+def spy(monkeypatch, name):
+    return spy_on(monkeypatch, services, name)
+
+
 @pytest.fixture
 def root(client, world):
     client.force_login(world.users["superuser"])
     return client
-
-
-def post(client, model, data, obj=None):
-    name = f"admin:party_orgs_{model}_{'change' if obj else 'add'}"
-    return client.post(reverse(name, args=[obj.pk] if obj else []), data)
-
-
-def refused(response, message, *kept):
-    assert response.status_code == 200
-    page = response.content.decode()
-    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-    assert any(message in e for e in errors), errors
-    for value in kept:
-        assert str(value) in page
-
-
-def saved(response):
-    page = response.content.decode()
-    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-    assert response.status_code == 302, errors
-
-
-def spy(monkeypatch, name):
-    calls = []
-    real = getattr(services, name)
-
-    def recorded(**kwargs):
-        calls.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, name, recorded)
-    return calls
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ next to what was typed, nothing written; a valid form is saved by the service (i
 event or its dirty metric mark shows it ran)."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from communities.models import AuditAction, AuditEvent, DirtyCompoundMonth
 from properties import services
@@ -22,33 +20,20 @@ from properties.models import (
     RenovationProject,
     ServiceContract,
 )
+from tests.admin_forms import post_admin, refused, saved
 from tests.properties.conftest import paid_at, valid_code
 
 pytestmark = pytest.mark.django_db
+
+
+def post(client, model, data, obj=None):
+    return post_admin(client, "properties", model, data, obj)
 
 
 @pytest.fixture
 def root(client, fw):
     client.force_login(fw.users["superuser"])
     return client
-
-
-def post(client, model, data, obj=None):
-    name = f"admin:properties_{model}_{'change' if obj else 'add'}"
-    return client.post(reverse(name, args=[obj.pk] if obj else []), data)
-
-
-def refused(response, message, *kept):
-    assert response.status_code == 200
-    page = response.content.decode()
-    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-    assert any(message in e for e in errors), errors
-    for value in kept:
-        assert str(value) in page
-
-
-def saved(response):
-    assert response.status_code == 302, response.content.decode()[:3000]
 
 
 def dirty(compound, month):
