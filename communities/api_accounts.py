@@ -248,6 +248,6 @@ class PasswordResetViewSet(viewsets.ViewSet):
 
 
 def register(router):
-    router.register("accounts", AccountViewSet, basename="account")
+    router.register("accounts", AccountViewSet, basename="api-account")
     router.register("password-reset", PasswordResetViewSet, basename="password-reset")
 

@@ -68,7 +68,10 @@ WIDE_TABLES = """
   .map((t) => (t.querySelector('th') || t).textContent.trim().slice(0, 20)
        + ': ' + t.scrollWidth + 'px')
 """
-HEADER_HEIGHT = "() => document.querySelector('header').getBoundingClientRect().height"
+HEADER_HEIGHT = """() => {
+  const header = document.querySelector('header.site-header, header#header, header');
+  return header ? header.getBoundingClientRect().height : 0;
+}"""
 TOUCH_TARGET_PX = 44
 SMALL_TARGETS = """
 (minimum) => Array.from(document.querySelectorAll(

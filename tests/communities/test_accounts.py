@@ -18,7 +18,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSWORD = "Hongse-wuye-2026!"
+NEW_PASSWORD = "Tongchuan-Anju-2026!"
 
 
 @pytest.fixture(autouse=True)
