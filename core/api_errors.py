@@ -48,6 +48,8 @@ def api_exception_handler(exc, context):
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, _ApplicationAPIError):
         code = exc.code
+        # The inputs the refusal is about (ApplicationError.fields), as a form shows it.
+        fields = {field: [message] for field in exc.fields}
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
 
@@ -56,6 +58,7 @@ class _ApplicationAPIError(exceptions.APIException):
     def __init__(self, error: ApplicationError):
         self.status_code = error.status_code
         self.code = error.code
+        self.fields = error.fields
         super().__init__(detail=error.message, code=error.code)
 
 
