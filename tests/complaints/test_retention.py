@@ -125,7 +125,7 @@ def test_the_nightly_task_after_five_years_takes_the_finished_complaints_too(rec
     full_recompute(as_of)
     before = snapshot_rows()
 
-    result = apply_retention.apply().get()
+    result = apply_retention.apply().result
     assert result == {"households_left": 0, "vulnerable_residents_left": 0,
                       "complaints_withdrawn_or_rejected": 0, "complaints_finished": 0}
     counts = retention.apply_retention(today=local_today() + datetime.timedelta(SIX_YEARS_ON))

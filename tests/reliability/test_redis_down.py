@@ -48,10 +48,10 @@ def test_submission_survives_redis_down_and_is_notified_once(
     record = tmp_path / "sms.jsonl"
     workers.start(env={"NOTIFIER_BACKEND": "tests.reliability.recording.FileNotifier",
                        "RECORDING_NOTIFIER_FILE": str(record)})
-    assert flush_outbox.apply().get() == 0  # younger than a minute: left for later
+    assert flush_outbox.apply().result == 0  # younger than a minute: left for later
     OutboxMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=2))
-    assert flush_outbox.apply().get() == 1
+    assert flush_outbox.apply().result == 1
     assert outbox.queue(message.pk)  # queued twice (a second flush, a late commit hook)
     refresh_dirty_metrics.apply_async()  # the beat's dirty-mark refresh, on the worker
 
