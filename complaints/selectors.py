@@ -19,7 +19,6 @@ from .models import (
     Complaint,
     ComplaintEvent,
     ComplaintPhoto,
-    HandlerKind,
     Status,
 )
 
@@ -136,15 +135,6 @@ def complaint_for_notice(complaint_id: int) -> Complaint | None:
                                          "handler_firm", "handler_grid")
         .filter(pk=complaint_id).first()
     )
-
-
-def handler_phone(complaint) -> str:
-    if complaint.handler_kind == HandlerKind.FIRM and complaint.handler_firm_id:
-        return complaint.handler_firm.contact_phone
-    if complaint.handler_kind == HandlerKind.GRID and complaint.handler_grid_id:
-        worker = complaint.handler_grid.workers.order_by("role", "pk").first()
-        return worker.phone if worker else ""
-    return complaint.compound.community.phone
 
 
 def complaint_for_tracking(*, code: str, last4: str) -> Complaint | None:
