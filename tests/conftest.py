@@ -183,6 +183,13 @@ def world(db):
     return HierarchyFactory.build_world()
 
 
+@pytest.fixture
+def root(client, world):
+    """A test client logged in as the platform administrator (the admin-form tests)."""
+    client.force_login(world.users["superuser"])
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -40,12 +40,6 @@ def spy(monkeypatch, name):
     return spy_on(monkeypatch, services, name)
 
 
-@pytest.fixture
-def root(client, world):
-    client.force_login(world.users["superuser"])
-    return client
-
-
 # -- the hierarchy ------------------------------------------------------------------------
 
 def test_city(root, world, monkeypatch):

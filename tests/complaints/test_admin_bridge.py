@@ -23,12 +23,6 @@ def spy(monkeypatch, name):
     return spy_on(monkeypatch, configuration, name)
 
 
-@pytest.fixture
-def root(client, world):
-    client.force_login(world.users["superuser"])
-    return client
-
-
 def category_data(**over):
     return {"code": "lift-door", "name": "电梯门故障", "description": "",
             "hours_to_respond": 4, "days_to_resolve": 3, "default_handler": "community",

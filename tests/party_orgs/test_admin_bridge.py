@@ -38,12 +38,6 @@ def spy(monkeypatch, name):
 
 
 @pytest.fixture
-def root(client, world):
-    client.force_login(world.users["superuser"])
-    return client
-
-
-@pytest.fixture
 def meeting(world):
     return services.joint_meeting_record(
         community=world.communities["A1a-c"], kind="party_building",
